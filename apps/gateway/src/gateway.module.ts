@@ -1,0 +1,18 @@
+import { ClientsContract, IntrospectionContract, KeysContract, TokenContract } from '@argus/contracts';
+import { GatewayHttpModule } from '@argus/gateway';
+import { PlatformModule } from '@argus/platform';
+import { Module } from '@nestjs/common';
+
+/** Distributed gateway: HTTP only, every contract bound to its NATS proxy. */
+@Module({
+  imports: [
+    PlatformModule.forApp('gateway', [
+      { contract: ClientsContract },
+      { contract: TokenContract },
+      { contract: IntrospectionContract },
+      { contract: KeysContract },
+    ]),
+    GatewayHttpModule,
+  ],
+})
+export class GatewayAppModule {}

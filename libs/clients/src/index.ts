@@ -1,0 +1,5 @@
+export * from './clients.service';
+export * from './clients-core.module';
+export * from './client-metadata';
+export * from './client-auth-cache';
+export * from './failed-authentication-throttle';

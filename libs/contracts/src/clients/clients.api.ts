@@ -1,0 +1,26 @@
+import type {
+  AuthenticateClientRequest,
+  AuthenticatedClient,
+  ClientIdRequest,
+  ClientPage,
+  ClientStatus,
+  CreateClientRequest,
+  ListClientsRequest,
+  RegisteredClient,
+  RegisteredClientWithSecret,
+  RotateSecretRequest,
+  RotatedSecret,
+  UpdateClientRequest,
+} from './clients.messages';
+
+/** The client registry: metadata, secrets (argon2id) and client authentication. */
+export interface ClientsApi {
+  authenticate(request: AuthenticateClientRequest): Promise<AuthenticatedClient>;
+  create(request: CreateClientRequest): Promise<RegisteredClientWithSecret>;
+  list(request: ListClientsRequest): Promise<ClientPage>;
+  get(request: ClientIdRequest): Promise<RegisteredClient>;
+  update(request: UpdateClientRequest): Promise<RegisteredClient>;
+  rotateSecret(request: RotateSecretRequest): Promise<RotatedSecret>;
+  remove(request: ClientIdRequest): Promise<{ deleted: true }>;
+  status(request: ClientIdRequest): Promise<ClientStatus>;
+}

@@ -1,0 +1,6 @@
+export * from './contract';
+export * from './clients';
+export * from './token';
+export * from './introspection';
+export * from './keys';
+export * from './events';

@@ -1,0 +1,3 @@
+export * from './introspection.api';
+export * from './introspection.messages';
+export * from './introspection.subjects';

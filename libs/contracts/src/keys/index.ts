@@ -1,0 +1,3 @@
+export * from './keys.api';
+export * from './keys.messages';
+export * from './keys.subjects';

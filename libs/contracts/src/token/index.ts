@@ -1,0 +1,3 @@
+export * from './token.api';
+export * from './token.messages';
+export * from './token.subjects';

@@ -1,0 +1,58 @@
+import { KeysContract, type JwksDocument, type KeysApi } from '@argus/contracts';
+import { ArgusConfig } from '@argus/platform';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+
+@ApiTags('discovery')
+@Controller('.well-known')
+export class WellKnownController {
+  private readonly metadata: Record<string, unknown>;
+
+  constructor(
+    @Inject(KeysContract.token) private readonly keys: KeysApi,
+    private readonly config: ArgusConfig,
+  ) {
+    this.metadata = discoveryDocument(config.ARGUS_ISSUER);
+  }
+
+  /** OpenID Connect Discovery 1.0 §4 */
+  @Get('openid-configuration')
+  @ApiOperation({ summary: 'Discovery document' })
+  openidConfiguration(): Record<string, unknown> {
+    return this.metadata;
+  }
+
+  /** RFC 8414 §3 */
+  @Get('oauth-authorization-server')
+  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
+  authorizationServer(): Record<string, unknown> {
+    return this.metadata;
+  }
+
+  @Get('jwks.json')
+  @ApiOperation({ summary: 'Public signing keys (JWKS)' })
+  async jwks(@Res({ passthrough: true }) reply: FastifyReply): Promise<JwksDocument> {
+    reply.header('Cache-Control', `public, max-age=${this.config.ARGUS_JWKS_MAX_AGE}`);
+    return this.keys.jwks({});
+  }
+}
+
+/** Lists only what this server implements: a client library configures itself from it. */
+export function discoveryDocument(issuer: string): Record<string, unknown> {
+  const authMethods = ['client_secret_basic', 'client_secret_post'];
+  return {
+    issuer,
+    token_endpoint: `${issuer}/oauth2/token`,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    introspection_endpoint: `${issuer}/oauth2/introspect`,
+    revocation_endpoint: `${issuer}/oauth2/revoke`,
+    grant_types_supported: ['client_credentials'],
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    scopes_supported: ['argus:admin'],
+    service_documentation: `${issuer}/docs`,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './keys.service';
+export * from './keys-core.module';
+export * from './key-encryption';

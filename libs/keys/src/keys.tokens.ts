@@ -1,0 +1,1 @@
+export const KEY_ENCRYPTION = Symbol('KEY_ENCRYPTION');

@@ -1,0 +1,3 @@
+export * from './scope.check';
+export * from './client-credentials.check';
+export * from './params.check';

@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './checks';
+export * from './ports';
+export * from './grants';

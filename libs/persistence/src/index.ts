@@ -1,0 +1,4 @@
+export * from './database-url';
+export * from './service-database';
+export * from './columns';
+export * from './database-readiness';

@@ -1,0 +1,117 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1';
+
+/**
+ * Every environment variable the apps read, validated at start. A bad value stops the
+ * process with a message naming the variable.
+ */
+export class ArgusConfig {
+  /** Issuer URL, exact (RFC 8414 §2: https, or http for local development). */
+  @Matches(/^https?:\/\/[^?#]+$/, { message: 'ARGUS_ISSUER must be an http(s) URL without query or fragment' })
+  ARGUS_ISSUER = 'http://localhost:3000';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @IsOptional()
+  HOST = '0.0.0.0';
+
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, { message: 'DATABASE_URL must be sqlite:<path> or postgres://…' })
+  DATABASE_URL = 'sqlite:./data/argus.sqlite';
+
+  /** Set → distributed topology (every contract bound to a NATS proxy). */
+  @IsOptional() @Matches(/^(nats|tls):\/\/.+/, { message: 'NATS_URL must be nats://host:port' })
+  NATS_URL?: string;
+
+  /** 32 random bytes, base64: encrypts private signing keys at rest (AES-256-GCM). */
+  @IsOptional() @Matches(/^[A-Za-z0-9+/_-]{43}=?$/, { message: 'ARGUS_KEK must be 32 bytes, base64-encoded' })
+  ARGUS_KEK?: string;
+
+  @IsOptional() @IsString()
+  ARGUS_DATA_DIR = './data';
+
+  @IsOptional() @Matches(/^[A-Za-z0-9._~-]{1,100}$/, { message: 'ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID must be 1-100 URL-safe characters' })
+  ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID?: string;
+
+  @IsOptional() @IsString() @Matches(/^.{32,}$/, { message: 'ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET must be at least 32 characters' })
+  ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET?: string;
+
+  /** `false`, `true`, or a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is honoured. */
+  @IsString()
+  ARGUS_TRUST_PROXY = 'false';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'ARGUS_NATS_SUBJECT_PREFIX must be 1-32 letters, digits, _ or -' })
+  ARGUS_NATS_SUBJECT_PREFIX = 'argus';
+
+  /** RFC 9068 `aud` of client-credentials access tokens when no resource is named. */
+  @IsOptional() @IsString()
+  ARGUS_ACCESS_TOKEN_AUDIENCE?: string;
+
+  /** 15 minutes: short enough that a leaked token is worth little, long enough to cache. */
+  @Transform(toInt) @IsInt() @Min(60) @Max(86400)
+  ARGUS_ACCESS_TOKEN_TTL = 900;
+
+  /** How long a verified client secret is remembered (HMAC) so the hot path skips argon2id. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  ARGUS_SECRET_CACHE_TTL = 300;
+
+  /** Failed secret verifications allowed per client_id per minute before argon2 is skipped. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  ARGUS_AUTH_FAILURES_PER_MINUTE = 10;
+
+  /** JWKS Cache-Control max-age; a new key is published at least this long before it signs. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86400)
+  ARGUS_JWKS_MAX_AGE = 300;
+
+  /** How often expired denylist rows are purged. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  ARGUS_DENYLIST_PURGE_INTERVAL = 300;
+
+  /** Largest request body the gateway reads (bytes). */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(1048576)
+  ARGUS_MAX_BODY_BYTES = 65536;
+
+  /** NATS queue group; defaults to the service name. */
+  @IsOptional() @IsString()
+  ARGUS_QUEUE_GROUP?: string;
+
+  @Transform(toBool) @IsBoolean()
+  ARGUS_STRICT_AUDIT = true;
+
+  get distributed(): boolean {
+    return this.NATS_URL !== undefined;
+  }
+
+  get accessTokenAudience(): string {
+    return this.ARGUS_ACCESS_TOKEN_AUDIENCE ?? this.ARGUS_ISSUER;
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Validates an environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ArgusConfig {
+  const known = Object.keys(new ArgusConfig());
+  const input: Record<string, unknown> = {};
+  for (const key of [...known, 'NATS_URL', 'ARGUS_KEK', 'ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID', 'ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET', 'ARGUS_ACCESS_TOKEN_AUDIENCE', 'ARGUS_QUEUE_GROUP']) {
+    if (env[key] !== undefined && env[key] !== '') input[key] = env[key];
+  }
+  const config = plainToInstance(ArgusConfig, input, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.includes(e.property) ? m : `${e.property}: ${m}`)));
+  if (config.NATS_URL && config.DATABASE_URL.startsWith('sqlite:')) {
+    problems.push('DATABASE_URL must be postgres://… when NATS_URL is set (SQLite cannot be shared between processes)');
+  }
+  if (Boolean(config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID) !== Boolean(config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET)) {
+    problems.push('ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID and ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET must be set together');
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  return config;
+}
