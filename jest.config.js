@@ -1,0 +1,22 @@
+/** Unit specs beside the code; end-to-end specs in test/ against the built apps (npm test builds first). */
+const aliases = {
+  '^@argus/(contracts|oauth|platform|persistence|events|clients|keys|token|introspection|gateway|testing)$': '<rootDir>/libs/$1/src',
+};
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  }],
+};
+const common = { testEnvironment: 'node', moduleNameMapper: aliases, transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/libs', '<rootDir>/apps'], testMatch: ['**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts', '**/*.spec.ts'], testTimeout: 120000 },
+  ],
+};
