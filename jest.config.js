@@ -15,8 +15,9 @@ const transform = {
 const common = { testEnvironment: 'node', moduleNameMapper: aliases, transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/libs', '<rootDir>/apps'], testMatch: ['**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts', '**/*.spec.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts', '**/*.spec.ts'] },
   ],
 };

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,7 +31,14 @@ export interface TopologyOptions {
 export const POSTGRES_ADMIN_URL = process.env.ARGUS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const NATS_TEST_URL = process.env.ARGUS_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
-const DIST = resolve(__dirname, '../../..');
+/** The repository root, whether this file runs from source (jest) or from dist/ (bench). */
+function repoRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) dir = resolve(dir, '..');
+  return dir;
+}
+
+const DIST = join(repoRoot(__dirname), 'dist');
 const READY_TIMEOUT_MS = 60_000;
 
 export function appEntry(app: string): string {

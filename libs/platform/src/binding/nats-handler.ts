@@ -17,6 +17,7 @@ import { MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import { Observable, throwError } from 'rxjs';
 import { REQUEST_ID_HEADER, runWithRequestId } from '../context/request-context';
 import { LOGGER, type Logger } from '../logging/logging.module';
+import { rpcHandled } from '../metrics/metrics';
 
 /** Carries the caller's request id (NATS header) into this service's logs and onward calls. */
 @Injectable()
@@ -24,6 +25,7 @@ export class NatsRequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const nats = context.switchToRpc().getContext<NatsContext>();
     const requestId = nats.getHeaders?.()?.get(REQUEST_ID_HEADER) || undefined;
+    rpcHandled.inc({ subject: nats.getSubject() });
     return new Observable((subscriber) => runWithRequestId(requestId, () => next.handle().subscribe(subscriber)));
   }
 }

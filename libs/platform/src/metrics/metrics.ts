@@ -33,3 +33,10 @@ export const natsRequestDuration = new Histogram({
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
   registers: [metricsRegistry],
 });
+
+export const rpcHandled = new Counter({
+  name: 'argus_rpc_handled_total',
+  help: 'NATS requests handled by this instance, by subject',
+  labelNames: ['subject'] as const,
+  registers: [metricsRegistry],
+});
