@@ -14,7 +14,8 @@ export interface ClientAuthRecord {
 
 interface Entry {
   record: ClientAuthRecord;
-  verifiedSecretMacs: Set<string>;
+  /** MAC of a verified secret → until when it may be trusted without argon2 (ms). */
+  verifiedSecretMacs: Map<string, number>;
   expiresAt: number;
 }
 
@@ -32,7 +33,7 @@ export class ClientAuthCache {
 
   constructor(
     private readonly ttlSeconds: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   get(clientId: string): ClientAuthRecord | undefined {
@@ -46,18 +47,23 @@ export class ClientAuthCache {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(record.clientId, { record, verifiedSecretMacs: new Set(), expiresAt: this.now() + this.ttlSeconds * 1000 });
+    this.entries.set(record.clientId, { record, verifiedSecretMacs: new Map(), expiresAt: this.now() + this.ttlSeconds * 1000 });
   }
 
   isVerified(clientId: string, secret: string): boolean {
-    return this.live(clientId)?.verifiedSecretMacs.has(this.mac(clientId, secret)) ?? false;
+    const validUntil = this.live(clientId)?.verifiedSecretMacs.get(this.mac(clientId, secret));
+    return validUntil !== undefined && validUntil > this.now();
   }
 
-  rememberVerified(clientId: string, secret: string): void {
+  /**
+   * `validUntilMs` bounds a secret that is only valid for a while (the previous secret during
+   * its rotation grace period): the cache never outlives what it stands for.
+   */
+  rememberVerified(clientId: string, secret: string, validUntilMs = Number.POSITIVE_INFINITY): void {
     const entry = this.live(clientId);
     if (!entry) return;
     if (entry.verifiedSecretMacs.size >= MAX_MACS_PER_CLIENT) entry.verifiedSecretMacs.clear();
-    entry.verifiedSecretMacs.add(this.mac(clientId, secret));
+    entry.verifiedSecretMacs.set(this.mac(clientId, secret), Math.min(entry.expiresAt, validUntilMs));
   }
 
   drop(clientId: string): void {

@@ -42,7 +42,7 @@ export class ClientsService implements ClientsApi, OnModuleInit {
   private readonly cache: ClientAuthCache;
   private readonly throttle: FailedAuthenticationThrottle;
   /** Coalesces concurrent argon2id verifications of the same presented secret. */
-  private readonly inflight = new Map<string, Promise<boolean>>();
+  private readonly inflight = new Map<string, Promise<{ validUntilMs?: number } | null>>();
 
   constructor(
     @InjectRepository(ClientEntity, 'clients') private readonly clients: Repository<ClientEntity>,
@@ -237,21 +237,28 @@ export class ClientsService implements ClientsApi, OnModuleInit {
     const key = `${clientId}\0${secret}`;
     let verification = this.inflight.get(key);
     if (!verification) {
-      verification = this.matchesStoredSecret(record, secret).finally(() => this.inflight.delete(key));
+      verification = this.matchStoredSecret(record, secret).finally(() => this.inflight.delete(key));
       this.inflight.set(key, verification);
     }
-    if (!(await verification)) {
+    const match = await verification;
+    if (!match) {
       this.throttle.recordFailure(clientId);
       throw new InvalidClient('client authentication failed', `wrong secret for ${clientId}`);
     }
-    this.cache.rememberVerified(clientId, secret);
+    this.cache.rememberVerified(clientId, secret, match.validUntilMs);
   }
 
-  /** argon2's verify compares in constant time; the previous secret counts only inside its grace period. */
-  private async matchesStoredSecret(record: ClientAuthRecord, secret: string): Promise<boolean> {
-    if (record.secretHash && (await this.hasher.verify(record.secretHash, secret))) return true;
-    const previousValid = record.previousSecretHash && (record.previousSecretExpiresAt ?? 0) > nowSeconds();
-    return previousValid ? this.hasher.verify(record.previousSecretHash!, secret) : false;
+  /**
+   * argon2's verify compares in constant time. The previous secret counts only inside its grace
+   * period, and is remembered no longer than that.
+   */
+  private async matchStoredSecret(record: ClientAuthRecord, secret: string): Promise<{ validUntilMs?: number } | null> {
+    if (record.secretHash && (await this.hasher.verify(record.secretHash, secret))) return {};
+    const previousUntil = record.previousSecretExpiresAt ?? 0;
+    if (record.previousSecretHash && previousUntil > nowSeconds() && (await this.hasher.verify(record.previousSecretHash, secret))) {
+      return { validUntilMs: previousUntil * 1000 };
+    }
+    return null;
   }
 
   private async load(clientId: string): Promise<ClientEntity> {

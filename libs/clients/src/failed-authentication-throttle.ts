@@ -11,7 +11,7 @@ export class FailedAuthenticationThrottle {
 
   constructor(
     private readonly maxFailuresPerWindow: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   isThrottled(clientId: string): boolean {

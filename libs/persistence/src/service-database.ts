@@ -19,8 +19,11 @@ export function serviceDatabase({ service, entities, migrations }: ServiceDataba
   return TypeOrmModule.forRootAsync({
     name: service,
     inject: [ArgusConfig],
-    useFactory: (config: ArgusConfig) =>
-      serviceDataSourceOptions(config.DATABASE_URL, service, entities, migrations),
+    // `name` lets @nestjs/typeorm find this DataSource again when it closes it at shutdown.
+    useFactory: (config: ArgusConfig) => ({
+      ...serviceDataSourceOptions(config.DATABASE_URL, service, entities, migrations),
+      name: service,
+    }),
     dataSourceFactory: (options?: DataSourceOptions) => openServiceDataSource(service, options!),
   });
 }

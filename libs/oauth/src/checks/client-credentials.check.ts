@@ -1,4 +1,5 @@
 import { InvalidClient, InvalidRequest } from '../errors';
+import { optionalParam } from './params.check';
 import type { PresentedClientCredentials } from '../ports/client-credentials';
 
 /**
@@ -10,8 +11,9 @@ export function extractClientCredentials(
   params: Readonly<Record<string, string>>,
 ): PresentedClientCredentials {
   const basic = authorization !== undefined ? parseBasicAuthorization(authorization) : undefined;
-  const postId = params.client_id;
-  const postSecret = params.client_secret;
+  // RFC 6749 §3.2: a parameter sent without a value is treated as omitted.
+  const postId = optionalParam(params, 'client_id');
+  const postSecret = optionalParam(params, 'client_secret');
 
   if (basic) {
     // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
@@ -23,7 +25,7 @@ export function extractClientCredentials(
     }
     return { ...basic, method: 'client_secret_basic' };
   }
-  if (postId === undefined || postId === '') {
+  if (postId === undefined) {
     throw new InvalidClient('client authentication is required (client_secret_basic or client_secret_post)');
   }
   if (postSecret !== undefined) {

@@ -119,3 +119,14 @@ describe(loadConfig.name, () => {
     );
   });
 });
+
+describe('ARGUS_STRICT_AUDIT', () => {
+  it.each(['yes', 'TRUE', 'on', 'flase'])('rejects %p instead of quietly turning strict audit off', (value) => {
+    expect(() => loadConfig({ ARGUS_STRICT_AUDIT: value })).toThrow(/ARGUS_STRICT_AUDIT/);
+  });
+
+  it.each([['true', true], ['1', true], ['false', false], ['0', false]])('accepts %p', (value, expected) => {
+    expect(loadConfig({ ARGUS_STRICT_AUDIT: value }).ARGUS_STRICT_AUDIT).toBe(expected);
+  });
+});
+

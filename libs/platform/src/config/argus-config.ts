@@ -2,8 +2,12 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1';
+/** Only true/false/1/0: anything else stays a string and fails validation, naming the variable. */
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === 'true' || value === '1' || value === true) return true;
+  if (value === 'false' || value === '0' || value === false) return false;
+  return value;
+};
 
 /**
  * Every environment variable the apps read, validated at start. A bad value stops the
@@ -82,7 +86,7 @@ export class ArgusConfig {
   @IsOptional() @IsString()
   ARGUS_QUEUE_GROUP?: string;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool) @IsBoolean({ message: 'ARGUS_STRICT_AUDIT must be true or false' })
   ARGUS_STRICT_AUDIT = true;
 
   get distributed(): boolean {
