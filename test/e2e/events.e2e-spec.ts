@@ -1,5 +1,7 @@
 import { startDistributed, type Topology } from '@argus/testing';
 import { connect, JSONCodec, RetentionPolicy, StorageType, type NatsConnection } from 'nats';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { adminCall, adminToken, basic, clientCredentialsToken, createClient, postForm } from '../support/oauth-http';
 
 interface CloudEvent {
@@ -33,7 +35,7 @@ describe('audit events on JetStream (distributed)', () => {
   let nats: NatsConnection;
 
   beforeAll(async () => {
-    topology = await startDistributed({ introspectionInstances: 1 });
+    topology = await startDistributed({ introspectionInstances: 1, logLevel: 'debug' });
     nats = await connect({ servers: topology.nats!.url });
   });
 
@@ -77,6 +79,25 @@ describe('audit events on JetStream (distributed)', () => {
     const everything = JSON.stringify(events);
     for (const secret of [client.client_secret, rotated.body.client_secret, token, token.split('.')[2], topology.admin.clientSecret]) {
       expect(everything).not.toContain(secret);
+    }
+  });
+
+  it('carries the caller\'s request id across NATS into every service\'s JSON logs, and no secret', async () => {
+    const admin = await adminToken(topology);
+    const client = await createClient(topology, admin, { grant_types: ['client_credentials'], scope: 'a' });
+    const requestId = `trace-${Date.now()}`;
+    const result = await postForm(`${topology.baseUrl}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(client.client_id, client.client_secret), 'x-request-id': requestId });
+    expect(result.status).toBe(200);
+    expect(result.headers.get('x-request-id')).toBe(requestId);
+    const token = (result.body as { access_token: string }).access_token;
+    await new Promise((r) => setTimeout(r, 300)); // let the log streams flush
+    for (const service of ['gateway', 'token', 'clients', 'keys']) {
+      const lines = readFileSync(join(topology.logDir, `${service}.log`), 'utf8').split('\n').filter((l) => l.startsWith('{'));
+      const tagged = lines.filter((l) => (JSON.parse(l) as { reqId?: string }).reqId === requestId);
+      expect([service, tagged.length > 0]).toEqual([service, true]);
+      const all = lines.join('\n');
+      expect(all).not.toContain(client.client_secret);
+      expect(all).not.toContain(token);
     }
   });
 

@@ -22,11 +22,19 @@ import { rpcHandled } from '../metrics/metrics';
 /** Carries the caller's request id (NATS header) into this service's logs and onward calls. */
 @Injectable()
 export class NatsRequestContextInterceptor implements NestInterceptor {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const nats = context.switchToRpc().getContext<NatsContext>();
     const requestId = nats.getHeaders?.()?.get(REQUEST_ID_HEADER) || undefined;
-    rpcHandled.inc({ subject: nats.getSubject() });
-    return new Observable((subscriber) => runWithRequestId(requestId, () => next.handle().subscribe(subscriber)));
+    const subject = nats.getSubject();
+    rpcHandled.inc({ subject });
+    return new Observable((subscriber) =>
+      runWithRequestId(requestId, () => {
+        this.logger.debug({ subject }, 'rpc');
+        return next.handle().subscribe(subscriber);
+      }),
+    );
   }
 }
 
