@@ -10,6 +10,7 @@ import type { DataSource, Repository } from 'typeorm';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
 import { CreateClients1763850000100 } from './migrations/1763850000100-create-clients';
+import { rejection } from '@argus/testing/unit';
 
 jest.setTimeout(60_000);
 
@@ -76,15 +77,6 @@ describe(ClientsService.name, () => {
 
   function basic(clientId: string, secret: string): PresentedClientCredentials {
     return { client_id: clientId, client_secret: secret, method: 'client_secret_basic' };
-  }
-
-  async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
-    try {
-      await promise;
-    } catch (err) {
-      return err as OAuthError;
-    }
-    throw new Error('expected a rejection');
   }
 
   const eventsOf = (type: string, clientId: string) => events.filter((e) => e.type === `argus.${type}` && e.subject === clientId);

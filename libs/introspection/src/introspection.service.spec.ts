@@ -21,11 +21,12 @@ import { ClientStatusCache } from './client-status.cache';
 import { IntrospectionService } from './introspection.service';
 import { CreateRevocations1763850000200 } from './migrations/1763850000200-create-revocations';
 import { RevocationEntity } from './revocation.entity';
+import { ClientsApiStub, rejection } from '@argus/testing/unit';
 
 jest.setTimeout(30_000);
 
 /** A fake of the clients service's contract: secrets in a map, enabled flags in another. */
-class FakeClients implements ClientsApi {
+class FakeClients extends ClientsApiStub {
   readonly secrets = new Map<string, string>();
   readonly enabled = new Map<string, boolean>();
   statusCalls = 0;
@@ -36,7 +37,7 @@ class FakeClients implements ClientsApi {
     return { client_id: clientId, client_secret: secret, method: 'client_secret_basic' };
   }
 
-  async authenticate({ credentials }: { credentials: PresentedClientCredentials }): Promise<AuthenticatedClient> {
+  override async authenticate({ credentials }: { credentials: PresentedClientCredentials }): Promise<AuthenticatedClient> {
     const secret = this.secrets.get(credentials.client_id);
     if (secret === undefined || secret !== credentials.client_secret || !this.enabled.get(credentials.client_id)) {
       throw new InvalidClient('client authentication failed');
@@ -44,29 +45,11 @@ class FakeClients implements ClientsApi {
     return { client_id: credentials.client_id, grant_types: ['client_credentials'], scope: [], token_endpoint_auth_method: 'client_secret_basic' };
   }
 
-  async status({ client_id }: { client_id: string }): Promise<ClientStatus> {
+  override async status({ client_id }: { client_id: string }): Promise<ClientStatus> {
     this.statusCalls += 1;
     return { client_id, exists: this.enabled.has(client_id), enabled: this.enabled.get(client_id) ?? false };
   }
 
-  create(): never {
-    throw new Error('not used by introspection');
-  }
-  list(): never {
-    throw new Error('not used by introspection');
-  }
-  get(): never {
-    throw new Error('not used by introspection');
-  }
-  update(): never {
-    throw new Error('not used by introspection');
-  }
-  rotateSecret(): never {
-    throw new Error('not used by introspection');
-  }
-  remove(): never {
-    throw new Error('not used by introspection');
-  }
 }
 
 const IP = '10.0.0.1';
@@ -144,15 +127,6 @@ describe(IntrospectionService.name, () => {
     };
     const { jwt } = await keys.sign({ alg, typ, payload });
     return { jwt, payload };
-  }
-
-  async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
-    try {
-      await promise;
-    } catch (err) {
-      return err as OAuthError;
-    }
-    throw new Error('expected a rejection');
   }
 
   describe('introspect', () => {

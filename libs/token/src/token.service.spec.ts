@@ -14,40 +14,25 @@ import { loadConfig } from '@argus/platform';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { TokenService } from './token.service';
+import { ClientsApiStub, rejection } from '@argus/testing/unit';
 
 /** A fake of the clients contract: one client per id, its secret checked as-is. */
-class FakeClients implements ClientsApi {
+class FakeClients extends ClientsApiStub {
   readonly authenticated: AuthenticateClientRequest[] = [];
 
-  constructor(private readonly clients: Record<string, AuthenticatedClient & { secret: string }>) {}
+  constructor(private readonly clients: Record<string, AuthenticatedClient & { secret: string }>) {
+    super();
+  }
 
-  async authenticate(request: AuthenticateClientRequest): Promise<AuthenticatedClient> {
+  override async authenticate(request: AuthenticateClientRequest): Promise<AuthenticatedClient> {
     this.authenticated.push(request);
     const client = this.clients[request.credentials.client_id];
     if (!client || client.secret !== request.credentials.client_secret) throw new InvalidClient('client authentication failed');
     const { secret: _secret, ...authenticated } = client;
     return authenticated;
   }
-  async status({ client_id }: { client_id: string }): Promise<ClientStatus> {
+  override async status({ client_id }: { client_id: string }): Promise<ClientStatus> {
     return { client_id, exists: client_id in this.clients, enabled: true };
-  }
-  create(): never {
-    throw new Error('not used');
-  }
-  list(): never {
-    throw new Error('not used');
-  }
-  get(): never {
-    throw new Error('not used');
-  }
-  update(): never {
-    throw new Error('not used');
-  }
-  rotateSecret(): never {
-    throw new Error('not used');
-  }
-  remove(): never {
-    throw new Error('not used');
   }
 }
 
@@ -80,15 +65,6 @@ describe(TokenService.name, () => {
     const issuer = new AccessTokenIssuer(keys, new InProcessEventBus(), loadConfig({}));
     service = new TokenService(clients, new ClientCredentialsGrant(issuer));
   });
-
-  async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
-    try {
-      await promise;
-    } catch (err) {
-      return err as OAuthError;
-    }
-    throw new Error('expected a rejection');
-  }
 
   it('supports client_credentials', () => {
     expect(service.supportedGrantTypes).toEqual(['client_credentials']);

@@ -4,6 +4,7 @@ import { InvalidRequest, InvalidScope, OAuthError } from '@argus/oauth';
 import { loadConfig, type ArgusConfig } from '@argus/platform';
 import { AccessTokenIssuer } from '../access-token.issuer';
 import { ClientCredentialsGrant } from './client-credentials.grant';
+import { rejection } from '@argus/testing/unit';
 
 /** A fake of the keys service's contract that records what it was asked to sign. */
 class CapturingKeys implements KeysApi {
@@ -49,15 +50,6 @@ describe(ClientCredentialsGrant.name, () => {
   }
 
   beforeEach(() => setUp());
-
-  async function rejection(promise: Promise<unknown>): Promise<OAuthError> {
-    try {
-      await promise;
-    } catch (err) {
-      return err as OAuthError;
-    }
-    throw new Error('expected a rejection');
-  }
 
   it('is registered under client_credentials', () => {
     expect(grant.grantType).toBe('client_credentials');

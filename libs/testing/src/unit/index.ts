@@ -1,0 +1,2 @@
+export * from './rejection';
+export * from './clients-api.stub';
