@@ -1,6 +1,6 @@
 /** Unit specs beside the code; end-to-end specs in test/ against the built apps (npm test builds first). */
 const aliases = {
-  '^@argus/(contracts|oauth|platform|persistence|events|clients|keys|token|introspection|gateway|testing)$': '<rootDir>/libs/$1/src',
+  '^@argus/(contracts|oauth|platform|persistence|events|clients|keys|token|introspection|gateway|testing|authorization)$': '<rootDir>/libs/$1/src',
   '^@argus/testing/unit$': '<rootDir>/libs/testing/src/unit',
 };
 const transform = {

@@ -45,7 +45,7 @@ describe.each(TOPOLOGIES)('machine-to-machine path (%s)', (kind) => {
       expect(status).toBe(200);
       expect(body.issuer).toBe(topology.baseUrl);
       expect(body.token_endpoint).toBe(`${topology.baseUrl}/oauth2/token`);
-      expect(body.grant_types_supported).toEqual(['client_credentials']);
+      expect(body.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials']);
       const rfc8414 = await request(`${topology.baseUrl}/.well-known/oauth-authorization-server`);
       expect(rfc8414.body).toEqual(body);
       for (const key of Object.keys(body).filter((k) => k.endsWith('_endpoint') || k === 'jwks_uri')) {
@@ -133,7 +133,7 @@ describe.each(TOPOLOGIES)('machine-to-machine path (%s)', (kind) => {
       ['oversized body', () => ({ form: `grant_type=client_credentials&pad=${'a'.repeat(70_000)}`, headers: { authorization: basic(service.client_id, service.client_secret) } }), 413, 'invalid_request', /too large/],
       ['missing grant_type', () => ({ form: { scope: 'api:read' }, headers: { authorization: basic(service.client_id, service.client_secret) } }), 400, 'invalid_request', /grant_type/],
       ['unsupported grant type', () => ({ form: { grant_type: 'urn:example:magic' }, headers: { authorization: basic(service.client_id, service.client_secret) } }), 400, 'unsupported_grant_type'],
-      ['grant not registered for the client', () => ({ form: { grant_type: 'authorization_code', code: 'x' }, headers: { authorization: basic(service.client_id, service.client_secret) } }), 400, 'unsupported_grant_type'],
+      ['grant not registered for the client', () => ({ form: { grant_type: 'authorization_code', code: 'x' }, headers: { authorization: basic(service.client_id, service.client_secret) } }), 400, 'unauthorized_client'],
       ['scope not allowed', () => ({ form: { grant_type: 'client_credentials', scope: 'api:read admin:everything' }, headers: { authorization: basic(service.client_id, service.client_secret) } }), 400, 'invalid_scope', /admin:everything/],
       ['scope with an invalid character', () => ({ form: { grant_type: 'client_credentials', scope: 'api:read "quoted"' }, headers: { authorization: basic(service.client_id, service.client_secret) } }), 400, 'invalid_request', /scope/],
       ['disabled client', () => ({ form: { grant_type: 'client_credentials' }, headers: { authorization: basic(disabled.client_id, disabled.client_secret) } }), 401, 'invalid_client', /disabled/],
@@ -160,8 +160,7 @@ describe.each(TOPOLOGIES)('machine-to-machine path (%s)', (kind) => {
       expect(await issued()).toBe(before);
     });
 
-    it('a grant the client is not registered for is unauthorized_client', async () => {
-      // authorization_code is not offered by this server yet, so use a client without client_credentials.
+    it('client_credentials for a client registered only for authorization_code is unauthorized_client', async () => {
       const codeOnly = await createClient(topology, admin, { grant_types: ['authorization_code'], redirect_uris: ['https://app.example.com/cb'] });
       const result = await postForm<TokenBody>(tokenUrl(), { grant_type: 'client_credentials' }, { authorization: basic(codeOnly.client_id, codeOnly.client_secret) });
       expect(result.status).toBe(400);

@@ -1,13 +1,16 @@
+import { AuthorizationCoreModule } from '@argus/authorization';
+import { ClientsContract, KeysContract } from '@argus/contracts';
 import { EventsModule } from '@argus/events';
 import { PlatformModule } from '@argus/platform';
 import { Module } from '@nestjs/common';
+import { AuthorizationNatsHandler } from './nats/authorization.handler';
 
-/**
- * The authorization service (users, login sessions, consent, authorization codes). Its domain
- * arrives with the authorization-code flow; today it runs only its operations endpoints so the
- * deployment already has its place.
- */
 @Module({
-  imports: [PlatformModule.forApp('authorization', []), EventsModule],
+  imports: [
+    PlatformModule.forApp('authorization', [{ contract: ClientsContract }, { contract: KeysContract }]),
+    EventsModule,
+    AuthorizationCoreModule,
+  ],
+  controllers: [AuthorizationNatsHandler],
 })
 export class AuthorizationAppModule {}

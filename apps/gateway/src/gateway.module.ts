@@ -1,4 +1,4 @@
-import { ClientsContract, IntrospectionContract, KeysContract, TokenContract } from '@argus/contracts';
+import { AuthorizationContract, ClientsContract, IntrospectionContract, KeysContract, TokenContract } from '@argus/contracts';
 import { GatewayHttpModule } from '@argus/gateway';
 import { PlatformModule } from '@argus/platform';
 import { Module } from '@nestjs/common';
@@ -11,6 +11,7 @@ import { Module } from '@nestjs/common';
       { contract: TokenContract },
       { contract: IntrospectionContract },
       { contract: KeysContract },
+      { contract: AuthorizationContract },
     ]),
     GatewayHttpModule,
   ],

@@ -1,5 +1,6 @@
 import { ClientsCoreModule, ClientsService } from '@argus/clients';
-import { ClientsContract, IntrospectionContract, KeysContract, TokenContract } from '@argus/contracts';
+import { AuthorizationCoreModule, AuthorizationService } from '@argus/authorization';
+import { AuthorizationContract, ClientsContract, IntrospectionContract, KeysContract, TokenContract } from '@argus/contracts';
 import { EventsModule } from '@argus/events';
 import { GatewayHttpModule } from '@argus/gateway';
 import { IntrospectionCoreModule, IntrospectionService } from '@argus/introspection';
@@ -16,12 +17,14 @@ import { Module } from '@nestjs/common';
       { contract: TokenContract, local: TokenService },
       { contract: IntrospectionContract, local: IntrospectionService },
       { contract: KeysContract, local: KeysService },
+      { contract: AuthorizationContract, local: AuthorizationService },
     ]),
     EventsModule,
     KeysCoreModule,
     ClientsCoreModule,
     TokenCoreModule,
     IntrospectionCoreModule,
+    AuthorizationCoreModule,
     GatewayHttpModule,
   ],
 })

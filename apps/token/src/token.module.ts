@@ -1,4 +1,4 @@
-import { ClientsContract, KeysContract } from '@argus/contracts';
+import { AuthorizationContract, ClientsContract, KeysContract } from '@argus/contracts';
 import { EventsModule } from '@argus/events';
 import { PlatformModule } from '@argus/platform';
 import { TokenCoreModule } from '@argus/token';
@@ -7,7 +7,7 @@ import { TokenNatsHandler } from './nats/token.handler';
 
 @Module({
   imports: [
-    PlatformModule.forApp('token', [{ contract: ClientsContract }, { contract: KeysContract }]),
+    PlatformModule.forApp('token', [{ contract: ClientsContract }, { contract: KeysContract }, { contract: AuthorizationContract }]),
     EventsModule,
     TokenCoreModule,
   ],

@@ -84,6 +84,7 @@ export class ClientsService implements ClientsApi, OnModuleInit {
       token_endpoint_auth_method: metadata.token_endpoint_auth_method,
       access_token_ttl: metadata.access_token_ttl,
       refresh_token_ttl: metadata.refresh_token_ttl,
+      id_token_signed_response_alg: metadata.id_token_signed_response_alg,
     };
   }
 

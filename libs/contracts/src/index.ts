@@ -4,3 +4,4 @@ export * from './token';
 export * from './introspection';
 export * from './keys';
 export * from './events';
+export * from './authorization';

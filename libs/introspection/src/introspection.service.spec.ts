@@ -73,7 +73,8 @@ describe(IntrospectionService.name, () => {
 
   async function startService(eventBus: InProcessEventBus): Promise<IntrospectionService> {
     const verifier = new AccessTokenVerifier(keys, config);
-    const instance = new IntrospectionService(revocations, clients, verifier, new ClientStatusCache(clients), eventBus, config, logger);
+    const refreshTokens = { exchange: jest.fn(), revokeRefreshToken: async () => ({ revoked: false }) };
+    const instance = new IntrospectionService(revocations, clients, refreshTokens, verifier, new ClientStatusCache(clients), eventBus, config, logger);
     await instance.onModuleInit();
     services.push(instance);
     return instance;

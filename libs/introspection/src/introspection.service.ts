@@ -9,6 +9,8 @@ import {
   type TokenRevokedData,
   ClientsContract,
   type ClientsApi,
+  TokenContract,
+  type TokenApi,
 } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
 import { UnauthorizedClient } from '@argus/oauth';
@@ -37,6 +39,7 @@ export class IntrospectionService implements IntrospectionApi, OnModuleInit, OnA
   constructor(
     @InjectRepository(RevocationEntity, 'introspection') private readonly revocations: Repository<RevocationEntity>,
     @Inject(ClientsContract.token) private readonly clients: ClientsApi,
+    @Inject(TokenContract.token) private readonly tokens: TokenApi,
     private readonly verifier: AccessTokenVerifier,
     private readonly clientStatus: ClientStatusCache,
     private readonly events: EventBus,
@@ -92,7 +95,8 @@ export class IntrospectionService implements IntrospectionApi, OnModuleInit, OnA
   async revoke({ credentials, client_ip, token }: RevokeRequest): Promise<{ revoked: boolean }> {
     const caller = await this.clients.authenticate({ credentials, client_ip });
     const claims = await this.verifier.verify(token);
-    if (!claims?.jti || !claims.exp) return { revoked: false };
+    // Not one of our access tokens: perhaps a refresh token, which the token service owns.
+    if (!claims?.jti || !claims.exp) return this.tokens.revokeRefreshToken({ token, client_id: caller.client_id });
     if (claims.client_id !== caller.client_id) {
       throw new UnauthorizedClient('the token was not issued to this client');
     }

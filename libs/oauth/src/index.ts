@@ -2,3 +2,4 @@ export * from './errors';
 export * from './checks';
 export * from './ports';
 export * from './grants';
+export * from './jwks-cache';

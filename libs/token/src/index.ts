@@ -2,3 +2,8 @@ export * from './token.service';
 export * from './token-core.module';
 export * from './access-token.issuer';
 export * from './grants/client-credentials.grant';
+export * from './id-token.issuer';
+export * from './refresh-tokens';
+export * from './refresh-token.entity';
+export * from './grants/authorization-code.grant';
+export * from './grants/refresh-token.grant';

@@ -15,6 +15,9 @@ import { AccessTokenIssuer } from './access-token.issuer';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { TokenService } from './token.service';
 import { ClientsApiStub, rejection } from '@argus/testing/unit';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { RefreshTokens } from './refresh-tokens';
 
 /** A fake of the clients contract: one client per id, its secret checked as-is. */
 class FakeClients extends ClientsApiStub {
@@ -63,11 +66,14 @@ describe(TokenService.name, () => {
   beforeEach(() => {
     keys = new FakeKeys();
     const issuer = new AccessTokenIssuer(keys, new InProcessEventBus(), loadConfig({}));
-    service = new TokenService(clients, new ClientCredentialsGrant(issuer));
+    // The user-grant handlers have their own specs; here they only need to be registered.
+    const codeGrant = { grantType: 'authorization_code', handle: jest.fn() } as unknown as AuthorizationCodeGrant;
+    const refreshGrant = { grantType: 'refresh_token', handle: jest.fn() } as unknown as RefreshTokenGrant;
+    service = new TokenService(clients, {} as RefreshTokens, new ClientCredentialsGrant(issuer), codeGrant, refreshGrant);
   });
 
-  it('supports client_credentials', () => {
-    expect(service.supportedGrantTypes).toEqual(['client_credentials']);
+  it('supports client_credentials, authorization_code and refresh_token', () => {
+    expect(service.supportedGrantTypes).toEqual(['client_credentials', 'authorization_code', 'refresh_token']);
   });
 
   it('issues a token for client_credentials to an authenticated client registered for it', async () => {

@@ -92,6 +92,7 @@ export interface AuthenticatedClient {
   token_endpoint_auth_method: ClientAuthMethod;
   access_token_ttl?: number;
   refresh_token_ttl?: number;
+  id_token_signed_response_alg?: string;
 }
 
 export interface ClientStatus {

@@ -9,6 +9,13 @@ export const EventTypes = {
   clientSecretRotated: 'client.secret_rotated',
   clientDeleted: 'client.deleted',
   keyRotated: 'key.rotated',
+  tokenRefreshed: 'token.refreshed',
+  refreshReuseDetected: 'token.refresh_reuse_detected',
+  codeReplayed: 'token.code_replayed',
+  loginSucceeded: 'user.login_succeeded',
+  loginFailed: 'user.login_failed',
+  consentGranted: 'consent.granted',
+  sessionEnded: 'user.logout',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 

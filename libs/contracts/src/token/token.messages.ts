@@ -16,3 +16,9 @@ export interface TokenResponse {
   refresh_token?: string;
   id_token?: string;
 }
+
+/** RFC 7009 for refresh tokens: the caller is already authenticated as `client_id`. */
+export interface RevokeRefreshTokenRequest {
+  token: string;
+  client_id: string;
+}

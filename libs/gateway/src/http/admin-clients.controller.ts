@@ -13,6 +13,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Qu
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminTokenGuard } from '../guards/admin-token.guard';
+import { jsonObject } from './admin-users.controller';
 import { noStore } from './request-params';
 
 @ApiTags('admin')
@@ -71,11 +72,4 @@ export class AdminClientsController {
   async remove(@Param('client_id') clientId: string): Promise<void> {
     await this.clients.remove({ client_id: clientId });
   }
-}
-
-function jsonObject(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new InvalidRequest('the request body must be a JSON object (Content-Type: application/json)');
-  }
-  return body as Record<string, unknown>;
 }

@@ -2,6 +2,7 @@ import { type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { loadConfig, type ArgusConfig } from '../config/argus-config';
@@ -38,6 +39,7 @@ export async function createHttpApp(module: Type<unknown>, config: ArgusConfig, 
     logger: new PinoNestLogger(logger),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyCookie);
   registerFormParser(fastify, config.ARGUS_MAX_BODY_BYTES);
   fastify.addHook('onRequest', (request, _reply, done) => runWithRequestId(request.id, done));
   fastify.addHook('onSend', (request, reply, payload, done) => {

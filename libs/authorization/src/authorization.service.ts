@@ -1,0 +1,359 @@
+import {
+  ClientsContract,
+  EventTypes,
+  KeysContract,
+  type AuthorizationApi,
+  type AuthorizeOutcome,
+  type AuthorizeRequest,
+  type BrowserContext,
+  type ClientsApi,
+  type CodeGrant,
+  type ConsentRequest,
+  type ConsumeCodeRequest,
+  type CreateUserRequest,
+  type EndSessionOutcome,
+  type EndSessionRequest,
+  type KeysApi,
+  type LoginOutcome,
+  type LoginRequest,
+  type PendingRequestQuery,
+  type PendingRequestView,
+  type RegisteredClient,
+  type UpdateUserRequest,
+  type UserIdRequest,
+  type UserinfoRequest,
+  type UserRecord,
+} from '@argus/contracts';
+import { buildEvent, EventBus } from '@argus/events';
+import { InvalidGrant, InvalidRequest, InvalidToken, NotFound } from '@argus/oauth';
+import { nowSeconds } from '@argus/persistence';
+import { ArgusConfig } from '@argus/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { IsNull, type Repository } from 'typeorm';
+import { AuthorizationCodeEntity, ConsentEntity, LoginSessionEntity, PendingRequestEntity } from './entities';
+import { validateAuthorizationRequest, type ValidatedAuthorization } from './flow/authorization-request';
+import { verifiesS256 } from './flow/pkce';
+import { withQuery } from './flow/redirect-uri';
+import { claimsForScope } from './users/claims';
+import { UsersService } from './users/users.service';
+
+const CODE_TTL = 60; // DESIGN.md: authorization codes live 60 s
+const PENDING_TTL = 600; // a user gets 10 minutes to log in and consent
+const SESSION_TTL = 8 * 3600;
+/** Longest a token born from a grant may live; a replayed code's grant is denylisted that long. */
+const GRANT_REVOCATION_TTL = 90 * 24 * 3600;
+
+/** A pending request: the validated parameters plus what login has established so far. */
+interface PendingState extends ValidatedAuthorization {
+  logged_in_user?: string;
+}
+
+/** What an authorization code is bound to (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC Core §3.1.3.2). */
+interface CodeBinding {
+  redirect_uri: string;
+  redirect_uri_sent: boolean;
+  code_challenge?: string;
+  nonce?: string;
+  user_id: string;
+  scope: string[];
+  auth_time: number;
+  sid: string;
+  grant_id: string;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+const random = () => randomBytes(32).toString('base64url');
+
+@Injectable()
+export class AuthorizationService implements AuthorizationApi {
+  constructor(
+    @InjectRepository(LoginSessionEntity, 'authorization') private readonly sessions: Repository<LoginSessionEntity>,
+    @InjectRepository(PendingRequestEntity, 'authorization') private readonly pendingRequests: Repository<PendingRequestEntity>,
+    @InjectRepository(AuthorizationCodeEntity, 'authorization') private readonly codes: Repository<AuthorizationCodeEntity>,
+    @InjectRepository(ConsentEntity, 'authorization') private readonly consents: Repository<ConsentEntity>,
+    @Inject(ClientsContract.token) private readonly clients: ClientsApi,
+    @Inject(KeysContract.token) private readonly keys: KeysApi,
+    private readonly users: UsersService,
+    private readonly events: EventBus,
+    private readonly config: ArgusConfig,
+  ) {}
+
+  /** RFC 6749 §4.1.1 / OIDC Core §3.1.2.1 */
+  async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
+    const client = request.params.client_id ? await this.findClient(request.params.client_id) : null;
+    const result = validateAuthorizationRequest(request.params, request.repeated, client, this.config.ARGUS_ISSUER);
+    if ('outcome' in result) return result.outcome;
+    return this.proceed(result.ok, client!, request);
+  }
+
+  async pending({ request_id, browser_id }: PendingRequestQuery): Promise<PendingRequestView> {
+    const { entity, state } = await this.loadPending(request_id, browser_id);
+    const client = await this.findClient(entity.clientId);
+    return {
+      request_id,
+      csrf_token: entity.csrfToken,
+      client_id: entity.clientId,
+      client_name: client?.client_name ?? entity.clientId,
+      scopes: state.scope,
+      login_hint: state.login_hint,
+    };
+  }
+
+  async login(request: LoginRequest): Promise<LoginOutcome> {
+    const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token);
+    const user = await this.users.verifyPassword(request.username, request.password);
+    if (!user) {
+      await this.publish(EventTypes.loginFailed, request.username, { client_id: entity.clientId, client_ip: request.client_ip });
+      return { outcome: { kind: 'login', request_id: entity.id, error: 'Invalid username or password.' } };
+    }
+    const token = random();
+    const now = nowSeconds();
+    const session: LoginSessionEntity = { tokenHash: sha256(token), sid: randomUUID(), userId: user.id, authTime: now, expiresAt: now + SESSION_TTL };
+    await this.sessions.insert(session);
+    await this.publish(EventTypes.loginSucceeded, user.id, { sub: user.id, sid: session.sid, client_id: entity.clientId, client_ip: request.client_ip });
+    const client = await this.findClient(entity.clientId);
+    if (!client) return { outcome: { kind: 'error_page', error: 'invalid_client', error_description: 'unknown client_id' } };
+    await this.pendingRequests.delete({ id: entity.id });
+    const outcome = await this.proceed({ ...state, logged_in_user: user.id }, client, { ...request, session_token: token });
+    return { outcome, session: { token, max_age: SESSION_TTL } };
+  }
+
+  async consent(request: ConsentRequest): Promise<AuthorizeOutcome> {
+    const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token);
+    const client = await this.findClient(entity.clientId);
+    const session = await this.findSession(request.session_token);
+    if (!client || !session || (state.logged_in_user && session.userId !== state.logged_in_user)) {
+      throw new InvalidRequest('the sign-in for this request has ended; start again');
+    }
+    await this.pendingRequests.delete({ id: entity.id });
+    if (request.decision !== 'allow') return this.errorRedirect(state, 'access_denied', 'the user denied the request');
+    const existing = await this.consents.findOne({ where: { userId: session.userId, clientId: client.client_id } });
+    const granted = [...new Set([...(existing?.scope.split(' ').filter(Boolean) ?? []), ...state.scope])];
+    if (existing) await this.consents.update({ userId: session.userId, clientId: client.client_id }, { scope: granted.join(' '), grantedAt: nowSeconds() });
+    else await this.consents.insert({ userId: session.userId, clientId: client.client_id, scope: granted.join(' '), grantedAt: nowSeconds() });
+    await this.publish(EventTypes.consentGranted, session.userId, { sub: session.userId, client_id: client.client_id, scope: state.scope.join(' ') });
+    return this.issueCode(state, session);
+  }
+
+  /** RFC 6749 §4.1.3 and §10.5: single use, atomically; a second redemption revokes the grant. */
+  async consumeCode({ code, client_id, redirect_uri, code_verifier }: ConsumeCodeRequest): Promise<CodeGrant> {
+    const codeHash = sha256(code);
+    const now = nowSeconds();
+    const claimed = await this.codes.update({ codeHash, consumedAt: IsNull() }, { consumedAt: now });
+    const entity = await this.codes.findOne({ where: { codeHash } });
+    if (!entity) throw new InvalidGrant('the authorization code is invalid');
+    const binding = JSON.parse(entity.binding) as CodeBinding;
+    if (!claimed.affected) {
+      await this.publish(EventTypes.codeReplayed, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, sub: binding.user_id });
+      await this.publish(EventTypes.tokenRevoked, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, exp: now + GRANT_REVOCATION_TTL });
+      throw new InvalidGrant('the authorization code has already been used; tokens issued from it are revoked');
+    }
+    if (entity.expiresAt < now) throw new InvalidGrant('the authorization code has expired');
+    if (entity.clientId !== client_id) throw new InvalidGrant('the authorization code was issued to another client');
+    if ((binding.redirect_uri_sent || redirect_uri !== undefined) && redirect_uri !== binding.redirect_uri) {
+      throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
+    }
+    if (binding.code_challenge) {
+      if (!code_verifier || !verifiesS256(code_verifier, binding.code_challenge)) throw new InvalidGrant('code_verifier does not match the code_challenge');
+    } else if (code_verifier !== undefined) {
+      // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
+      throw new InvalidGrant('code_verifier sent but the authorization request had no code_challenge');
+    }
+    const user = await this.users.findById(binding.user_id);
+    if (!user || !user.enabled) throw new InvalidGrant('the user of this authorization code is no longer active');
+    return {
+      grant_id: binding.grant_id,
+      sub: user.id,
+      scope: binding.scope,
+      nonce: binding.nonce,
+      auth_time: binding.auth_time,
+      sid: binding.sid,
+      amr: ['pwd'],
+      claims: claimsForScope(user, binding.scope),
+    };
+  }
+
+  async userinfo({ sub, scope }: UserinfoRequest): Promise<Record<string, unknown>> {
+    const user = await this.users.findById(sub);
+    if (!user || !user.enabled) throw new InvalidToken('the user of this token no longer exists');
+    return claimsForScope(user, scope);
+  }
+
+  /** OpenID Connect RP-Initiated Logout 1.0 §2-3 */
+  async endSession(request: EndSessionRequest): Promise<EndSessionOutcome> {
+    let clientId = request.client_id;
+    if (request.id_token_hint) {
+      const hinted = await this.verifyIdTokenHint(request.id_token_hint);
+      if (clientId && clientId !== hinted) throw new InvalidRequest('client_id does not match the id_token_hint audience');
+      clientId = hinted;
+    }
+    let redirectTo: string | undefined;
+    if (request.post_logout_redirect_uri) {
+      const client = clientId ? await this.findClient(clientId) : null;
+      if (!client || !client.post_logout_redirect_uris.includes(request.post_logout_redirect_uri)) {
+        throw new InvalidRequest('post_logout_redirect_uri is not registered for this client');
+      }
+      redirectTo = withQuery(request.post_logout_redirect_uri, request.state ? { state: request.state } : {});
+    }
+    const session = await this.findSession(request.session_token);
+    if (session) {
+      await this.sessions.delete({ tokenHash: session.tokenHash });
+      await this.publish(EventTypes.sessionEnded, session.userId, { sub: session.userId, sid: session.sid, client_id: clientId });
+    }
+    return { redirect_to: redirectTo };
+  }
+
+  createUser({ user }: CreateUserRequest): Promise<UserRecord> {
+    return this.users.create(user);
+  }
+
+  getUser({ id }: UserIdRequest): Promise<UserRecord> {
+    return this.users.get(id);
+  }
+
+  updateUser({ id, patch }: UpdateUserRequest): Promise<UserRecord> {
+    return this.users.update(id, patch);
+  }
+
+  async deleteUser({ id }: UserIdRequest): Promise<{ deleted: true }> {
+    await this.users.remove(id);
+    return { deleted: true };
+  }
+
+  /** Login → platform rules → consent → code, asking the browser for whatever is missing. */
+  private async proceed(state: PendingState, client: RegisteredClient, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    const session = await this.findSession(browser.session_token);
+    const now = nowSeconds();
+    const justLoggedIn = session !== null && state.logged_in_user === session.userId;
+    const tooOld = session !== null && state.max_age !== undefined && now - session.authTime > state.max_age;
+    if (!session || (!justLoggedIn && (state.prompt.includes('login') || tooOld))) {
+      if (state.prompt.includes('none')) return this.errorRedirect(state, 'login_required', 'the user is not signed in');
+      return this.askBrowser('login', state, browser);
+    }
+    const user = await this.users.findById(session.userId);
+    if (!user || !user.enabled) {
+      await this.sessions.delete({ tokenHash: session.tokenHash });
+      if (state.prompt.includes('none')) return this.errorRedirect(state, 'login_required', 'the user is not signed in');
+      return this.askBrowser('login', state, browser);
+    }
+    if (!holdsRequiredRole(user, client)) {
+      return this.errorRedirect(state, 'access_denied', `the user lacks the role this client requires`);
+    }
+    if (!client.skip_consent && (state.prompt.includes('consent') || !(await this.consentCovers(user.id, client.client_id, state.scope)))) {
+      if (state.prompt.includes('none')) return this.errorRedirect(state, 'consent_required', 'the user has not consented to this client');
+      return this.askBrowser('consent', { ...state, logged_in_user: user.id }, browser);
+    }
+    return this.issueCode(state, session);
+  }
+
+  private async issueCode(state: PendingState, session: LoginSessionEntity): Promise<AuthorizeOutcome> {
+    const code = random();
+    const binding: CodeBinding = {
+      redirect_uri: state.redirect_uri,
+      redirect_uri_sent: state.redirect_uri_sent,
+      code_challenge: state.code_challenge,
+      nonce: state.nonce,
+      user_id: session.userId,
+      scope: state.scope,
+      auth_time: session.authTime,
+      sid: session.sid,
+      grant_id: randomUUID(),
+    };
+    await this.codes.insert({ codeHash: sha256(code), clientId: state.client_id, binding: JSON.stringify(binding), expiresAt: nowSeconds() + CODE_TTL, consumedAt: null });
+    return this.redirect(state, { code });
+  }
+
+  private async askBrowser(kind: 'login' | 'consent', state: PendingState, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    const id = random();
+    await this.pendingRequests.insert({
+      id,
+      browserHash: sha256(browser.browser_id),
+      csrfToken: random(),
+      clientId: state.client_id,
+      request: JSON.stringify(state),
+      expiresAt: nowSeconds() + PENDING_TTL,
+    });
+    return { kind, request_id: id };
+  }
+
+  /** A pending request only exists for the browser that started it, and a form only counts with its CSRF token. */
+  private async loadPending(id: string, browserId: string, csrfToken?: string): Promise<{ entity: PendingRequestEntity; state: PendingState }> {
+    const entity = id ? await this.pendingRequests.findOne({ where: { id } }) : null;
+    if (!entity || entity.expiresAt < nowSeconds() || !sameSecret(entity.browserHash, sha256(browserId))) {
+      throw new InvalidRequest('this sign-in request is unknown or has expired; start again from the application');
+    }
+    if (csrfToken !== undefined && !sameSecret(entity.csrfToken, csrfToken)) {
+      throw new InvalidRequest('the form was not submitted from this sign-in page (CSRF token mismatch)');
+    }
+    return { entity, state: JSON.parse(entity.request) as PendingState };
+  }
+
+  private async findSession(token: string | undefined): Promise<LoginSessionEntity | null> {
+    if (!token) return null;
+    const session = await this.sessions.findOne({ where: { tokenHash: sha256(token) } });
+    return session && session.expiresAt > nowSeconds() ? session : null;
+  }
+
+  private async consentCovers(userId: string, clientId: string, scope: string[]): Promise<boolean> {
+    const consent = await this.consents.findOne({ where: { userId, clientId } });
+    if (!consent) return false;
+    const granted = new Set(consent.scope.split(' '));
+    return scope.every((s) => granted.has(s));
+  }
+
+  private async findClient(clientId: string): Promise<RegisteredClient | null> {
+    try {
+      return await this.clients.get({ client_id: clientId });
+    } catch (err) {
+      if (err instanceof NotFound) return null;
+      throw err;
+    }
+  }
+
+  /** The audience of an ID token this server signed (expired ones included, OIDC RP-Initiated Logout §2). */
+  private async verifyIdTokenHint(idToken: string): Promise<string> {
+    try {
+      await compactVerify(idToken, createLocalJWKSet(await this.keys.jwks({}) as Parameters<typeof createLocalJWKSet>[0]));
+      const claims = decodeJwt(idToken);
+      const audience = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+      if (claims.iss !== this.config.ARGUS_ISSUER || !audience) throw new Error('foreign token');
+      return audience;
+    } catch {
+      throw new InvalidRequest('id_token_hint is not an ID token issued by this server');
+    }
+  }
+
+  /** RFC 9207: `iss` on every authorization response; `state` echoed when sent. */
+  private redirect(state: PendingState, params: Record<string, string>): AuthorizeOutcome {
+    return {
+      kind: 'redirect',
+      redirect_uri: state.redirect_uri,
+      response_mode: state.response_mode,
+      params: { ...params, ...(state.state ? { state: state.state } : {}), iss: this.config.ARGUS_ISSUER },
+    };
+  }
+
+  private errorRedirect(state: PendingState, error: string, description: string): AuthorizeOutcome {
+    return this.redirect(state, { error, error_description: description });
+  }
+
+  private publish(type: string, subject: string, data: object): Promise<void> {
+    return this.events.publish(buildEvent('authorization', type, subject, data));
+  }
+}
+
+/** DESIGN.md: `required_role`, held for the client's `customer` when it names one. */
+function holdsRequiredRole(user: UserRecord, client: RegisteredClient): boolean {
+  if (!client.required_role) return true;
+  if (!user.roles.includes(client.required_role)) return false;
+  return !client.customer || user.customer_id === client.customer;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,131 @@
+import { UserInput, type UserRecord } from '@argus/contracts';
+import { InvalidRequest, NotFound, OAuthError } from '@argus/oauth';
+import { nowSeconds } from '@argus/persistence';
+import { SecretHasher } from '@argus/platform';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import type { Repository } from 'typeorm';
+import { UserEntity } from '../entities';
+import { UserDirectory } from './user-directory';
+
+type Profile = Omit<UserRecord, 'id' | 'username' | 'enabled' | 'created_at' | 'updated_at'>;
+
+/** The local user directory: argon2id password hashes, profile claims, admin CRUD. */
+@Injectable()
+export class UsersService extends UserDirectory implements OnModuleInit {
+  /** Verified against when the username is unknown, so a miss costs the same argon2 time as a hit. */
+  private dummyHash = '';
+
+  constructor(
+    @InjectRepository(UserEntity, 'authorization') private readonly users: Repository<UserEntity>,
+    private readonly hasher: SecretHasher,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await this.hasher.hash(randomUUID());
+  }
+
+  async create(input: Record<string, unknown>): Promise<UserRecord> {
+    const dto = validateUser(input);
+    if (!dto.username) throw new InvalidRequest('username: is required');
+    if (!dto.password) throw new InvalidRequest('password: is required');
+    if (await this.users.exist({ where: { username: dto.username } })) {
+      throw new OAuthError('invalid_request', `username: "${dto.username}" is taken`, 409);
+    }
+    const now = nowSeconds();
+    const entity: UserEntity = {
+      id: randomUUID(),
+      username: dto.username,
+      passwordHash: await this.hasher.hash(dto.password),
+      profile: JSON.stringify(profileOf(dto, emptyProfile())),
+      enabled: dto.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.users.insert(entity);
+    return toRecord(entity);
+  }
+
+  async get(id: string): Promise<UserRecord> {
+    return toRecord(await this.load(id));
+  }
+
+  async update(id: string, patch: Record<string, unknown>): Promise<UserRecord> {
+    const entity = await this.load(id);
+    const dto = validateUser(patch);
+    if (dto.username && dto.username !== entity.username && (await this.users.exist({ where: { username: dto.username } }))) {
+      throw new OAuthError('invalid_request', `username: "${dto.username}" is taken`, 409);
+    }
+    const updated: UserEntity = {
+      ...entity,
+      username: dto.username ?? entity.username,
+      passwordHash: dto.password ? await this.hasher.hash(dto.password) : entity.passwordHash,
+      profile: JSON.stringify(profileOf(dto, JSON.parse(entity.profile) as Profile)),
+      enabled: dto.enabled ?? entity.enabled,
+      updatedAt: nowSeconds(),
+    };
+    await this.users.update({ id }, updated);
+    return toRecord(updated);
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.users.delete({ id });
+    if (!result.affected) throw new NotFound(`no user with id ${id}`);
+  }
+
+  async verifyPassword(username: string, password: string): Promise<UserRecord | null> {
+    const entity = await this.users.findOne({ where: { username } });
+    const matches = await this.hasher.verify(entity?.passwordHash ?? this.dummyHash, password);
+    return entity && matches && entity.enabled ? toRecord(entity) : null;
+  }
+
+  async findById(id: string): Promise<UserRecord | null> {
+    const entity = await this.users.findOne({ where: { id } });
+    return entity ? toRecord(entity) : null;
+  }
+
+  private async load(id: string): Promise<UserEntity> {
+    const entity = await this.users.findOne({ where: { id } });
+    if (!entity) throw new NotFound(`no user with id ${id}`);
+    return entity;
+  }
+}
+
+function validateUser(input: Record<string, unknown>): UserInput {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new InvalidRequest('the request body must be a JSON object');
+  const dto = plainToInstance(UserInput, input);
+  const errors = validateSync(dto, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new InvalidRequest(message.startsWith(`${first.property}:`) ? message : `${first.property}: ${message}`);
+  }
+  return dto;
+}
+
+function emptyProfile(): Profile {
+  return { email_verified: false, phone_number_verified: false, roles: [], groups: [] };
+}
+
+function profileOf(dto: UserInput, base: Profile): Profile {
+  const fields = ['email', 'email_verified', 'name', 'given_name', 'family_name', 'phone_number', 'phone_number_verified', 'picture', 'address', 'roles', 'groups', 'customer_id', 'customer_name', 'domain'] as const;
+  const profile: Record<string, unknown> = { ...base };
+  for (const field of fields) if (dto[field] !== undefined) profile[field] = dto[field];
+  return profile as Profile;
+}
+
+function toRecord(entity: UserEntity): UserRecord {
+  return {
+    ...(JSON.parse(entity.profile) as Profile),
+    id: entity.id,
+    username: entity.username,
+    enabled: entity.enabled,
+    created_at: entity.createdAt,
+    updated_at: entity.updatedAt,
+  };
+}

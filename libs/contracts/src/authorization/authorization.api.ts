@@ -1,0 +1,33 @@
+import type {
+  AuthorizeOutcome,
+  AuthorizeRequest,
+  CodeGrant,
+  ConsentRequest,
+  ConsumeCodeRequest,
+  CreateUserRequest,
+  EndSessionOutcome,
+  EndSessionRequest,
+  LoginOutcome,
+  LoginRequest,
+  PendingRequestQuery,
+  PendingRequestView,
+  UpdateUserRequest,
+  UserIdRequest,
+  UserinfoRequest,
+  UserRecord,
+} from './authorization.messages';
+
+/** Users, login sessions, consent and authorization codes. */
+export interface AuthorizationApi {
+  authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome>;
+  pending(request: PendingRequestQuery): Promise<PendingRequestView>;
+  login(request: LoginRequest): Promise<LoginOutcome>;
+  consent(request: ConsentRequest): Promise<AuthorizeOutcome>;
+  consumeCode(request: ConsumeCodeRequest): Promise<CodeGrant>;
+  userinfo(request: UserinfoRequest): Promise<Record<string, unknown>>;
+  endSession(request: EndSessionRequest): Promise<EndSessionOutcome>;
+  createUser(request: CreateUserRequest): Promise<UserRecord>;
+  getUser(request: UserIdRequest): Promise<UserRecord>;
+  updateUser(request: UpdateUserRequest): Promise<UserRecord>;
+  deleteUser(request: UserIdRequest): Promise<{ deleted: true }>;
+}

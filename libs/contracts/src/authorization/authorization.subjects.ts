@@ -1,0 +1,16 @@
+import { defineContract } from '../contract';
+import type { AuthorizationApi } from './authorization.api';
+
+export const AuthorizationContract = defineContract<AuthorizationApi>('authorization', [
+  'authorize',
+  'pending',
+  'login',
+  'consent',
+  'consumeCode',
+  'userinfo',
+  'endSession',
+  'createUser',
+  'getUser',
+  'updateUser',
+  'deleteUser',
+]);

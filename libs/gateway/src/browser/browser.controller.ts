@@ -1,0 +1,206 @@
+import { AuthorizationContract, type AuthorizationApi, type AuthorizeOutcome } from '@argus/contracts';
+import { toOAuthError } from '@argus/oauth';
+import { ArgusConfig, FormBody, LOGGER, type Logger } from '@argus/platform';
+import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { browserId, cookieOptions, SESSION_COOKIE, sessionToken } from './browser-cookies';
+import { consentPage, errorPage, formPostPage, loginPage, signedOutPage } from './pages';
+
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/**
+ * The browser side of "Sign in with Argus": the authorization endpoint, the login and consent
+ * pages and RP-initiated logout. Every decision is the authorization service's; this controller
+ * only reads parameters and cookies and writes redirects and HTML.
+ */
+@ApiTags('oauth2')
+@Controller()
+export class BrowserController {
+  constructor(
+    @Inject(AuthorizationContract.token) private readonly authorization: AuthorizationApi,
+    private readonly config: ArgusConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** RFC 6749 §3.1: GET with a query, or POST with a form. */
+  @Get('oauth2/authorize')
+  @ApiOperation({ summary: 'Authorization endpoint (GET)' })
+  authorizeGet(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.authorize(request, reply, FormBody.parse(queryString(request)));
+  }
+
+  @Post('oauth2/authorize')
+  @ApiOperation({ summary: 'Authorization endpoint (POST)' })
+  authorizePost(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.authorize(request, reply, request.body instanceof FormBody ? request.body : FormBody.parse(''));
+  }
+
+  @Get('ui/login')
+  @ApiExcludeEndpoint()
+  async loginForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.page(reply, async () => {
+      const view = await this.authorization.pending({ request_id: queryParam(request, 'req'), browser_id: browserId(request, reply, this.issuer) });
+      return loginPage(view);
+    });
+  }
+
+  @Post('ui/login')
+  @ApiExcludeEndpoint()
+  async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.page(reply, async () => {
+      const form = formValues(request);
+      const browser = browserId(request, reply, this.issuer);
+      const { outcome, session } = await this.authorization.login({
+        request_id: form.req ?? '',
+        csrf_token: form.csrf_token ?? '',
+        username: form.username ?? '',
+        password: form.password ?? '',
+        browser_id: browser,
+        session_token: sessionToken(request),
+        client_ip: request.ip,
+      });
+      if (session) reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(this.issuer, session.max_age));
+      if (outcome.kind === 'login' && outcome.error) {
+        const view = await this.authorization.pending({ request_id: outcome.request_id, browser_id: browser });
+        return loginPage(view, outcome.error);
+      }
+      return this.respond(reply, outcome);
+    });
+  }
+
+  @Get('ui/consent')
+  @ApiExcludeEndpoint()
+  async consentForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.page(reply, async () => {
+      const view = await this.authorization.pending({ request_id: queryParam(request, 'req'), browser_id: browserId(request, reply, this.issuer) });
+      return consentPage(view);
+    });
+  }
+
+  @Post('ui/consent')
+  @ApiExcludeEndpoint()
+  async consent(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.page(reply, async () => {
+      const form = formValues(request);
+      const outcome = await this.authorization.consent({
+        request_id: form.req ?? '',
+        csrf_token: form.csrf_token ?? '',
+        decision: form.decision ?? '',
+        browser_id: browserId(request, reply, this.issuer),
+        session_token: sessionToken(request),
+        client_ip: request.ip,
+      });
+      return this.respond(reply, outcome);
+    });
+  }
+
+  /** OpenID Connect RP-Initiated Logout 1.0 */
+  @Get('oauth2/logout')
+  @ApiOperation({ summary: 'End session (RP-initiated logout)' })
+  logoutGet(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.logout(request, reply, FormBody.parse(queryString(request)).values);
+  }
+
+  @Post('oauth2/logout')
+  @ApiOperation({ summary: 'End session (RP-initiated logout, POST)' })
+  logoutPost(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.logout(request, reply, formValues(request));
+  }
+
+  private get issuer(): string {
+    return this.config.ARGUS_ISSUER;
+  }
+
+  private async authorize(request: FastifyRequest, reply: FastifyReply, form: FormBody): Promise<void> {
+    await this.page(reply, async () => {
+      const outcome = await this.authorization.authorize({
+        params: form.values,
+        repeated: form.repeated,
+        browser_id: browserId(request, reply, this.issuer),
+        session_token: sessionToken(request),
+        client_ip: request.ip,
+      });
+      return this.respond(reply, outcome);
+    });
+  }
+
+  private async logout(request: FastifyRequest, reply: FastifyReply, params: Record<string, string>): Promise<void> {
+    await this.page(reply, async () => {
+      const { redirect_to } = await this.authorization.endSession({
+        session_token: sessionToken(request),
+        id_token_hint: params.id_token_hint || undefined,
+        post_logout_redirect_uri: params.post_logout_redirect_uri || undefined,
+        state: params.state || undefined,
+        client_id: params.client_id || undefined,
+      });
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      if (redirect_to) {
+        reply.redirect(redirect_to, 302);
+        return undefined;
+      }
+      return signedOutPage();
+    });
+  }
+
+  /** Writes an outcome: a redirect (query or form_post), a hop to a page, or the error page. */
+  private respond(reply: FastifyReply, outcome: AuthorizeOutcome): string | undefined {
+    switch (outcome.kind) {
+      case 'error_page':
+        reply.status(400);
+        return errorPage(outcome.error, outcome.error_description);
+      case 'login':
+        reply.redirect(`/ui/login?req=${encodeURIComponent(outcome.request_id)}`, 302);
+        return undefined;
+      case 'consent':
+        reply.redirect(`/ui/consent?req=${encodeURIComponent(outcome.request_id)}`, 302);
+        return undefined;
+      case 'redirect': {
+        if (outcome.response_mode === 'form_post') {
+          const nonce = randomBytes(16).toString('base64');
+          reply.header('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; frame-ancestors 'none'`);
+          return formPostPage(outcome.redirect_uri, outcome.params, nonce);
+        }
+        const url = new URL(outcome.redirect_uri);
+        for (const [name, value] of Object.entries(outcome.params)) url.searchParams.append(name, value);
+        reply.redirect(url.toString(), 302);
+        return undefined;
+      }
+    }
+  }
+
+  /** Runs a page handler; errors become the HTML error page, never a redirect. */
+  private async page(reply: FastifyReply, render: () => Promise<string | undefined>): Promise<void> {
+    reply.header('Cache-Control', 'no-store').header('X-Frame-Options', 'DENY').header('Referrer-Policy', 'no-referrer');
+    let html: string | undefined;
+    try {
+      html = await render();
+    } catch (err) {
+      const error = toOAuthError(err);
+      if (error.status >= 500) this.logger.error({ err, detail: error.detail }, 'browser request failed');
+      reply.status(error.status >= 500 ? 500 : 400);
+      html = errorPage(error.error, error.error_description);
+    }
+    if (html === undefined) {
+      await reply.send();
+      return;
+    }
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', PAGE_CSP);
+    await reply.type('text/html; charset=utf-8').send(html);
+  }
+}
+
+function queryString(request: FastifyRequest): string {
+  const url = request.raw.url ?? '';
+  const index = url.indexOf('?');
+  return index === -1 ? '' : url.slice(index + 1);
+}
+
+function queryParam(request: FastifyRequest, name: string): string {
+  return FormBody.parse(queryString(request)).values[name] ?? '';
+}
+
+function formValues(request: FastifyRequest): Record<string, string> {
+  return request.body instanceof FormBody ? request.body.values : {};
+}

@@ -1,0 +1,48 @@
+import { AuthorizationContract, UserInput, type AuthorizationApi, type UserRecord } from '@argus/contracts';
+import { InvalidRequest } from '@argus/oauth';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminTokenGuard } from '../guards/admin-token.guard';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('admin/users')
+export class AdminUsersController {
+  constructor(@Inject(AuthorizationContract.token) private readonly authorization: AuthorizationApi) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a user of the local directory' })
+  @ApiBody({ type: UserInput })
+  create(@Body() body: unknown): Promise<UserRecord> {
+    return this.authorization.createUser({ user: jsonObject(body) });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read a user (never the password or its hash)' })
+  get(@Param('id') id: string): Promise<UserRecord> {
+    return this.authorization.getUser({ id });
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Update a user' })
+  @ApiBody({ type: UserInput })
+  update(@Param('id') id: string, @Body() body: unknown): Promise<UserRecord> {
+    return this.authorization.updateUser({ id, patch: jsonObject(body) });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a user' })
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.authorization.deleteUser({ id });
+  }
+}
+
+export function jsonObject(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new InvalidRequest('the request body must be a JSON object (Content-Type: application/json)');
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,52 @@
+import { AuthorizationContract, IntrospectionContract, type AuthorizationApi, type IntrospectionApi } from '@argus/contracts';
+import { InsufficientScope, InvalidRequest, InvalidToken } from '@argus/oauth';
+import { FormBody } from '@argus/platform';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { noStore } from './request-params';
+
+/** OIDC Core §5.3: the claims of the token's user that its scopes release. */
+@ApiTags('oauth2')
+@ApiBearerAuth()
+@Controller('oauth2')
+export class UserinfoController {
+  constructor(
+    @Inject(IntrospectionContract.token) private readonly introspection: IntrospectionApi,
+    @Inject(AuthorizationContract.token) private readonly authorization: AuthorizationApi,
+  ) {}
+
+  @Get('userinfo')
+  @ApiOperation({ summary: 'UserInfo (GET)' })
+  get(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    return this.userinfo(request, reply);
+  }
+
+  @Post('userinfo')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'UserInfo (POST)' })
+  post(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    return this.userinfo(request, reply);
+  }
+
+  private async userinfo(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
+    const token = bearerToken(request);
+    const inspected = await this.introspection.inspect({ token });
+    if (!inspected.active || !inspected.sub) throw new InvalidToken('the access token is invalid, expired or revoked');
+    const scope = (inspected.scope ?? '').split(' ').filter(Boolean);
+    if (!scope.includes('openid')) throw new InsufficientScope('the access token lacks scope openid');
+    noStore(reply);
+    return this.authorization.userinfo({ sub: inspected.sub, scope });
+  }
+}
+
+/** RFC 6750 §2.1 (header) or §2.2 (form body), never both. */
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const fromBody = request.body instanceof FormBody ? request.body.values.access_token : undefined;
+  if (header && fromBody) throw new InvalidRequest('the access token was sent both in the header and in the body');
+  if (fromBody) return fromBody;
+  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(header ?? '');
+  if (!match) throw new InvalidToken('a Bearer access token is required');
+  return match[1];
+}

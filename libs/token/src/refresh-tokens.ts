@@ -1,0 +1,96 @@
+import { EventTypes, KeysContract, type KeysApi } from '@argus/contracts';
+import { buildEvent, EventBus } from '@argus/events';
+import { JwksCache } from '@argus/oauth';
+import { nowSeconds } from '@argus/persistence';
+import { ArgusConfig } from '@argus/platform';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { JWTPayload } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { IsNull, MoreThan, type Repository } from 'typeorm';
+import { RefreshTokenEntity } from './refresh-token.entity';
+
+/** 30 days unless the client says otherwise (`refresh_token_ttl`). */
+export const DEFAULT_REFRESH_TOKEN_TTL = 30 * 24 * 3600;
+/**
+ * A second use of a rotated token within this many seconds is taken for a concurrent retry of
+ * the same client and refused without revoking the family; later it is reuse (RFC 9700 §4.14.2).
+ */
+export const CONCURRENT_USE_WINDOW = 2;
+
+export interface RefreshTokenClaims extends JWTPayload {
+  jti: string;
+  sub: string;
+  client_id: string;
+  grant_id: string;
+  scope: string;
+}
+
+export type RotationResult = { kind: 'rotated'; row: RefreshTokenEntity } | { kind: 'concurrent' } | { kind: 'reused'; row: RefreshTokenEntity } | { kind: 'invalid' };
+
+/**
+ * Refresh tokens are signed JWTs (garbage is refused before any lookup) and rows (one per token,
+ * a family per grant). Every use rotates, atomically: of two uses of one token exactly one wins.
+ */
+@Injectable()
+export class RefreshTokens implements OnModuleInit {
+  private readonly jwks: JwksCache;
+
+  constructor(
+    @InjectRepository(RefreshTokenEntity, 'token') private readonly tokens: Repository<RefreshTokenEntity>,
+    @Inject(KeysContract.token) private readonly keys: KeysApi,
+    private readonly events: EventBus,
+    private readonly config: ArgusConfig,
+  ) {
+    this.jwks = new JwksCache(() => keys.jwks({}));
+  }
+
+  /** A revoked grant (code replay, reuse, revocation) takes its refresh tokens with it. */
+  onModuleInit(): void {
+    this.events.subscribe(EventTypes.tokenRevoked, (event) => {
+      const grantId = (event.data as { grant_id?: string }).grant_id;
+      if (grantId) void this.revokeFamily(grantId);
+    });
+  }
+
+  async issue(spec: { grantId: string; clientId: string; sub: string; scope: string[]; ttlSeconds?: number }): Promise<string> {
+    const now = nowSeconds();
+    const jti = randomUUID();
+    const exp = now + (spec.ttlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL);
+    const scope = spec.scope.join(' ');
+    await this.tokens.insert({ jti, grantId: spec.grantId, clientId: spec.clientId, sub: spec.sub, scope, expiresAt: exp, rotatedAt: null, revokedAt: null });
+    const payload = { iss: this.config.ARGUS_ISSUER, aud: this.config.ARGUS_ISSUER, sub: spec.sub, client_id: spec.clientId, grant_id: spec.grantId, scope, jti, iat: now, exp };
+    return (await this.keys.sign({ alg: 'ES256', typ: 'rt+jwt', payload })).jwt;
+  }
+
+  verify(token: string): Promise<RefreshTokenClaims | undefined> {
+    return this.jwks.verify<RefreshTokenClaims>(token, {
+      issuer: this.config.ARGUS_ISSUER,
+      audience: this.config.ARGUS_ISSUER,
+      typ: 'rt+jwt',
+      algorithms: ['ES256'],
+      requiredClaims: ['jti', 'sub', 'exp', 'client_id', 'grant_id'],
+    });
+  }
+
+  async rotate(jti: string): Promise<RotationResult> {
+    const now = nowSeconds();
+    const claimed = await this.tokens.update({ jti, rotatedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(now) }, { rotatedAt: now });
+    const row = await this.tokens.findOne({ where: { jti } });
+    if (!row) return { kind: 'invalid' };
+    if (claimed.affected) return { kind: 'rotated', row };
+    if (row.revokedAt !== null || row.rotatedAt === null) return { kind: 'invalid' };
+    return now - row.rotatedAt <= CONCURRENT_USE_WINDOW ? { kind: 'concurrent' } : { kind: 'reused', row };
+  }
+
+  async revokeFamily(grantId: string): Promise<void> {
+    await this.tokens.update({ grantId, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
+  }
+
+  /** Revokes the family and denylists its access tokens (their `grant_id`) everywhere. */
+  async revokeGrant(row: Pick<RefreshTokenEntity, 'grantId' | 'clientId'>, reason: string): Promise<void> {
+    await this.revokeFamily(row.grantId);
+    const exp = nowSeconds() + DEFAULT_REFRESH_TOKEN_TTL;
+    await this.events.publish(buildEvent('token', EventTypes.tokenRevoked, row.grantId, { grant_id: row.grantId, client_id: row.clientId, exp, reason }));
+  }
+}
