@@ -1,0 +1,98 @@
+import type { CloudEvent } from '@argus/contracts';
+import { InProcessEventBus } from '@argus/events';
+import { CreateSigningKeys1763850000000, KeyEncryption, KeysService, SigningKeyEntity } from '@argus/keys';
+import { openServiceDataSource, serviceDataSourceOptions } from '@argus/persistence';
+import { loadConfig } from '@argus/platform';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource, Repository } from 'typeorm';
+import { CreateRefreshTokens1763860000100 } from './migrations/1763860000100-create-refresh-tokens';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { CONCURRENT_USE_WINDOW, RefreshTokens } from './refresh-tokens';
+
+jest.setTimeout(30_000);
+
+describe(RefreshTokens.name, () => {
+  let dir: string;
+  let sources: DataSource[];
+  let repo: Repository<RefreshTokenEntity>;
+  let bus: InProcessEventBus;
+  let tokens: RefreshTokens;
+  const events: CloudEvent[] = [];
+  const config = loadConfig({ ARGUS_ISSUER: 'https://id.example.com' });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'argus-refresh-spec-'));
+    const url = `sqlite:${join(dir, 'argus.sqlite')}`;
+    const keysSource = await openServiceDataSource('keys', serviceDataSourceOptions(url, 'keys', [SigningKeyEntity], [CreateSigningKeys1763850000000]));
+    const tokenSource = await openServiceDataSource('token', serviceDataSourceOptions(url, 'token', [RefreshTokenEntity], [CreateRefreshTokens1763860000100]));
+    sources = [keysSource, tokenSource];
+    bus = new InProcessEventBus();
+    bus.subscribe('token.*', (e) => events.push(e));
+    const keys = new KeysService(keysSource.getRepository(SigningKeyEntity), new KeyEncryption(randomBytes(32).toString('base64')), bus);
+    await keys.onModuleInit();
+    repo = tokenSource.getRepository(RefreshTokenEntity);
+    tokens = new RefreshTokens(repo, keys, bus, config);
+    tokens.onModuleInit();
+  });
+
+  afterAll(async () => {
+    for (const source of sources) await source.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  async function issue(grantId = randomUUID()) {
+    const token = await tokens.issue({ grantId, clientId: 'web', sub: 'u1', scope: ['openid', 'offline_access'] });
+    const claims = (await tokens.verify(token))!;
+    return { token, claims, grantId };
+  }
+
+  it('issues a signed rt+jwt whose row holds no token', async () => {
+    const { token, claims, grantId } = await issue();
+    expect(claims).toMatchObject({ iss: 'https://id.example.com', client_id: 'web', sub: 'u1', grant_id: grantId, scope: 'openid offline_access' });
+    const row = await repo.findOneByOrFail({ jti: claims.jti });
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(await tokens.verify(`${token}x`)).toBeUndefined();
+    expect(await tokens.verify('garbage')).toBeUndefined();
+  });
+
+  it('rotates once: of two concurrent uses exactly one wins, the other is told it was concurrent', async () => {
+    const { claims } = await issue();
+    const results = await Promise.all([tokens.rotate(claims.jti), tokens.rotate(claims.jti)]);
+    expect(results.map((r) => r.kind).sort()).toEqual(['concurrent', 'rotated']);
+  });
+
+  it('a use after the concurrency window is reuse', async () => {
+    const { claims } = await issue();
+    expect((await tokens.rotate(claims.jti)).kind).toBe('rotated');
+    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + (CONCURRENT_USE_WINDOW + 2) * 1000);
+    expect((await tokens.rotate(claims.jti)).kind).toBe('reused');
+  });
+
+  it('revokeGrant revokes every token of the family and denylists the grant by event', async () => {
+    const grantId = randomUUID();
+    const first = await issue(grantId);
+    const second = await issue(grantId);
+    const other = await issue();
+    await tokens.revokeGrant({ grantId, clientId: 'web' }, 'test');
+    expect((await tokens.rotate(first.claims.jti)).kind).toBe('invalid');
+    expect((await tokens.rotate(second.claims.jti)).kind).toBe('invalid');
+    expect((await tokens.rotate(other.claims.jti)).kind).toBe('rotated');
+    expect(events.some((e) => e.type === 'argus.token.revoked' && e.data.grant_id === grantId)).toBe(true);
+  });
+
+  it('a grant revoked elsewhere (code replay event) takes its refresh tokens with it', async () => {
+    const { claims, grantId } = await issue();
+    await bus.publish({ specversion: '1.0', id: randomUUID(), source: '/test', type: 'argus.token.revoked', time: new Date().toISOString(), datacontenttype: 'application/json', data: { grant_id: grantId, client_id: 'web', exp: 0 } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await tokens.rotate(claims.jti)).kind).toBe('invalid');
+  });
+
+  it('an unknown jti is invalid', async () => {
+    expect((await tokens.rotate(randomUUID())).kind).toBe('invalid');
+  });
+});
