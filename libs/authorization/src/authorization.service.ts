@@ -106,7 +106,8 @@ export class AuthorizationService implements AuthorizationApi {
     const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token);
     const user = await this.users.verifyPassword(request.username, request.password);
     if (!user) {
-      await this.publish(EventTypes.loginFailed, request.username, { client_id: entity.clientId, client_ip: request.client_ip });
+      // No username in the event: people type passwords into the username field.
+      await this.publish(EventTypes.loginFailed, entity.clientId, { client_id: entity.clientId, client_ip: request.client_ip });
       return { outcome: { kind: 'login', request_id: entity.id, error: 'Invalid username or password.' } };
     }
     const token = random();
