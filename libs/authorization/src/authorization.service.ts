@@ -38,6 +38,7 @@ import { validateAuthorizationRequest, type ValidatedAuthorization } from './flo
 import { verifiesS256 } from './flow/pkce';
 import { withQuery } from './flow/redirect-uri';
 import { claimsForScope } from './users/claims';
+import { UserDirectory } from './users/user-directory';
 import { UsersService } from './users/users.service';
 
 const CODE_TTL = 60; // DESIGN.md: authorization codes live 60 s
@@ -77,6 +78,7 @@ export class AuthorizationService implements AuthorizationApi {
     @Inject(ClientsContract.token) private readonly clients: ClientsApi,
     @Inject(KeysContract.token) private readonly keys: KeysApi,
     private readonly users: UsersService,
+    private readonly directory: UserDirectory,
     private readonly events: EventBus,
     private readonly config: ArgusConfig,
   ) {}
@@ -104,7 +106,7 @@ export class AuthorizationService implements AuthorizationApi {
 
   async login(request: LoginRequest): Promise<LoginOutcome> {
     const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token);
-    const user = await this.users.verifyPassword(request.username, request.password);
+    const user = await this.directory.verifyPassword(request.username, request.password);
     if (!user) {
       // No username in the event: people type passwords into the username field.
       await this.publish(EventTypes.loginFailed, entity.clientId, { client_id: entity.clientId, client_ip: request.client_ip });
@@ -163,7 +165,7 @@ export class AuthorizationService implements AuthorizationApi {
       // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
       throw new InvalidGrant('code_verifier sent but the authorization request had no code_challenge');
     }
-    const user = await this.users.findById(binding.user_id);
+    const user = await this.directory.findById(binding.user_id);
     if (!user || !user.enabled) throw new InvalidGrant('the user of this authorization code is no longer active');
     return {
       grant_id: binding.grant_id,
@@ -178,7 +180,7 @@ export class AuthorizationService implements AuthorizationApi {
   }
 
   async userinfo({ sub, scope }: UserinfoRequest): Promise<Record<string, unknown>> {
-    const user = await this.users.findById(sub);
+    const user = await this.directory.findById(sub);
     if (!user || !user.enabled) throw new InvalidToken('the user of this token no longer exists');
     return claimsForScope(user, scope);
   }
@@ -234,7 +236,7 @@ export class AuthorizationService implements AuthorizationApi {
       if (state.prompt.includes('none')) return this.errorRedirect(state, 'login_required', 'the user is not signed in');
       return this.askBrowser('login', state, browser);
     }
-    const user = await this.users.findById(session.userId);
+    const user = await this.directory.findById(session.userId);
     if (!user || !user.enabled) {
       await this.sessions.delete({ tokenHash: session.tokenHash });
       if (state.prompt.includes('none')) return this.errorRedirect(state, 'login_required', 'the user is not signed in');
