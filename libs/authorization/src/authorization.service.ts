@@ -50,6 +50,8 @@ const GRANT_REVOCATION_TTL = 90 * 24 * 3600;
 /** A pending request: the validated parameters plus what login has established so far. */
 interface PendingState extends ValidatedAuthorization {
   logged_in_user?: string;
+  /** Which page the request waits on: a login request cannot be answered by the consent form. */
+  stage?: 'login' | 'consent';
 }
 
 /** What an authorization code is bound to (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC Core §3.1.3.2). */
@@ -105,7 +107,7 @@ export class AuthorizationService implements AuthorizationApi {
   }
 
   async login(request: LoginRequest): Promise<LoginOutcome> {
-    const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token);
+    const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token, 'login');
     const user = await this.directory.verifyPassword(request.username, request.password);
     if (!user) {
       // No username in the event: people type passwords into the username field.
@@ -120,16 +122,23 @@ export class AuthorizationService implements AuthorizationApi {
     const client = await this.findClient(entity.clientId);
     if (!client) return { outcome: { kind: 'error_page', error: 'invalid_client', error_description: 'unknown client_id' } };
     await this.pendingRequests.delete({ id: entity.id });
-    const outcome = await this.proceed({ ...state, logged_in_user: user.id }, client, { ...request, session_token: token });
+    const outcome = await this.proceed({ ...state, stage: undefined, logged_in_user: user.id }, client, { ...request, session_token: token });
     return { outcome, session: { token, max_age: SESSION_TTL } };
   }
 
   async consent(request: ConsentRequest): Promise<AuthorizeOutcome> {
-    const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token);
+    const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token, 'consent');
     const client = await this.findClient(entity.clientId);
     const session = await this.findSession(request.session_token);
-    if (!client || !session || (state.logged_in_user && session.userId !== state.logged_in_user)) {
+    // Consent answers only the request its page was shown for, by the user who was shown it.
+    if (!client || !session || session.userId !== state.logged_in_user) {
       throw new InvalidRequest('the sign-in for this request has ended; start again');
+    }
+    const user = await this.directory.findById(session.userId);
+    if (!user || !user.enabled) throw new InvalidRequest('the sign-in for this request has ended; start again');
+    if (!holdsRequiredRole(user, client)) {
+      await this.pendingRequests.delete({ id: entity.id });
+      return this.errorRedirect(state, 'access_denied', 'the user lacks the role this client requires');
     }
     await this.pendingRequests.delete({ id: entity.id });
     if (request.decision !== 'allow') return this.errorRedirect(state, 'access_denied', 'the user denied the request');
@@ -185,6 +194,11 @@ export class AuthorizationService implements AuthorizationApi {
     return claimsForScope(user, scope);
   }
 
+  async userStatus({ id }: UserIdRequest): Promise<{ active: boolean }> {
+    const user = await this.directory.findById(id);
+    return { active: user !== null && user.enabled };
+  }
+
   /** OpenID Connect RP-Initiated Logout 1.0 §2-3 */
   async endSession(request: EndSessionRequest): Promise<EndSessionOutcome> {
     let clientId = request.client_id;
@@ -231,7 +245,8 @@ export class AuthorizationService implements AuthorizationApi {
     const session = await this.findSession(browser.session_token);
     const now = nowSeconds();
     const justLoggedIn = session !== null && state.logged_in_user === session.userId;
-    const tooOld = session !== null && state.max_age !== undefined && now - session.authTime > state.max_age;
+    // OIDC Core §3.1.2.1: max_age=0 is prompt=login.
+    const tooOld = session !== null && state.max_age !== undefined && (state.max_age === 0 || now - session.authTime > state.max_age);
     if (!session || (!justLoggedIn && (state.prompt.includes('login') || tooOld))) {
       if (state.prompt.includes('none')) return this.errorRedirect(state, 'login_required', 'the user is not signed in');
       return this.askBrowser('login', state, browser);
@@ -271,6 +286,7 @@ export class AuthorizationService implements AuthorizationApi {
 
   private async askBrowser(kind: 'login' | 'consent', state: PendingState, browser: BrowserContext): Promise<AuthorizeOutcome> {
     const id = random();
+    state = { ...state, stage: kind };
     await this.pendingRequests.insert({
       id,
       browserHash: sha256(browser.browser_id),
@@ -283,7 +299,12 @@ export class AuthorizationService implements AuthorizationApi {
   }
 
   /** A pending request only exists for the browser that started it, and a form only counts with its CSRF token. */
-  private async loadPending(id: string, browserId: string, csrfToken?: string): Promise<{ entity: PendingRequestEntity; state: PendingState }> {
+  private async loadPending(
+    id: string,
+    browserId: string,
+    csrfToken?: string,
+    stage?: 'login' | 'consent',
+  ): Promise<{ entity: PendingRequestEntity; state: PendingState }> {
     const entity = id ? await this.pendingRequests.findOne({ where: { id } }) : null;
     if (!entity || entity.expiresAt < nowSeconds() || !sameSecret(entity.browserHash, sha256(browserId))) {
       throw new InvalidRequest('this sign-in request is unknown or has expired; start again from the application');
@@ -291,7 +312,9 @@ export class AuthorizationService implements AuthorizationApi {
     if (csrfToken !== undefined && !sameSecret(entity.csrfToken, csrfToken)) {
       throw new InvalidRequest('the form was not submitted from this sign-in page (CSRF token mismatch)');
     }
-    return { entity, state: JSON.parse(entity.request) as PendingState };
+    const state = JSON.parse(entity.request) as PendingState;
+    if (stage && state.stage !== stage) throw new InvalidRequest(`this sign-in request is not waiting for ${stage}; start again`);
+    return { entity, state };
   }
 
   private async findSession(token: string | undefined): Promise<LoginSessionEntity | null> {

@@ -7,16 +7,11 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { IsNull, MoreThan, type Repository } from 'typeorm';
+import { IsNull, MoreThan, Not, type Repository } from 'typeorm';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 /** 30 days unless the client says otherwise (`refresh_token_ttl`). */
 export const DEFAULT_REFRESH_TOKEN_TTL = 30 * 24 * 3600;
-/**
- * A second use of a rotated token within this many seconds is taken for a concurrent retry of
- * the same client and refused without revoking the family; later it is reuse (RFC 9700 §4.14.2).
- */
-export const CONCURRENT_USE_WINDOW = 2;
 
 export interface RefreshTokenClaims extends JWTPayload {
   jti: string;
@@ -26,7 +21,7 @@ export interface RefreshTokenClaims extends JWTPayload {
   scope: string;
 }
 
-export type RotationResult = { kind: 'rotated'; row: RefreshTokenEntity } | { kind: 'concurrent' } | { kind: 'reused'; row: RefreshTokenEntity } | { kind: 'invalid' };
+export type RotationResult = { kind: 'rotated'; row: RefreshTokenEntity } | { kind: 'reused'; row: RefreshTokenEntity } | { kind: 'invalid' };
 
 /**
  * Refresh tokens are signed JWTs (garbage is refused before any lookup) and rows (one per token,
@@ -78,9 +73,18 @@ export class RefreshTokens implements OnModuleInit {
     const claimed = await this.tokens.update({ jti, rotatedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(now) }, { rotatedAt: now });
     const row = await this.tokens.findOne({ where: { jti } });
     if (!row) return { kind: 'invalid' };
-    if (claimed.affected) return { kind: 'rotated', row };
+    if (claimed.affected) {
+      // A family revoked while this token was being issued (a racing reuse) stays revoked.
+      if (await this.tokens.exist({ where: { grantId: row.grantId, revokedAt: Not(IsNull()) } })) {
+        await this.revokeFamily(row.grantId);
+        return { kind: 'invalid' };
+      }
+      return { kind: 'rotated', row };
+    }
+    // DESIGN.md / RFC 9700 §4.14.2: any second use of a rotated token is reuse, even a concurrent
+    // one; the loser of a race therefore also revokes the winner's new tokens.
     if (row.revokedAt !== null || row.rotatedAt === null) return { kind: 'invalid' };
-    return now - row.rotatedAt <= CONCURRENT_USE_WINDOW ? { kind: 'concurrent' } : { kind: 'reused', row };
+    return { kind: 'reused', row };
   }
 
   async revokeFamily(grantId: string): Promise<void> {

@@ -8,6 +8,7 @@ export const AuthorizationContract = defineContract<AuthorizationApi>('authoriza
   'consent',
   'consumeCode',
   'userinfo',
+  'userStatus',
   'endSession',
   'createUser',
   'getUser',

@@ -1,12 +1,12 @@
 import { AuthorizationContract, type AuthorizationApi, type AuthorizeOutcome } from '@argus/contracts';
 import { toOAuthError } from '@argus/oauth';
 import { ArgusConfig, FormBody, LOGGER, type Logger } from '@argus/platform';
-import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { browserId, cookieOptions, SESSION_COOKIE, sessionToken } from './browser-cookies';
-import { consentPage, errorPage, formPostPage, loginPage, signedOutPage } from './pages';
+import { consentPage, errorPage, formPostPage, loginPage, logoutConfirmationPage, signedOutPage } from './pages';
 
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -32,6 +32,7 @@ export class BrowserController {
   }
 
   @Post('oauth2/authorize')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Authorization endpoint (POST)' })
   authorizePost(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.authorize(request, reply, request.body instanceof FormBody ? request.body : FormBody.parse(''));
@@ -47,6 +48,7 @@ export class BrowserController {
   }
 
   @Post('ui/login')
+  @HttpCode(200)
   @ApiExcludeEndpoint()
   async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.page(reply, async () => {
@@ -80,6 +82,7 @@ export class BrowserController {
   }
 
   @Post('ui/consent')
+  @HttpCode(200)
   @ApiExcludeEndpoint()
   async consent(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.page(reply, async () => {
@@ -104,6 +107,7 @@ export class BrowserController {
   }
 
   @Post('oauth2/logout')
+  @HttpCode(200)
   @ApiOperation({ summary: 'End session (RP-initiated logout, POST)' })
   logoutPost(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.logout(request, reply, formValues(request));
@@ -128,6 +132,11 @@ export class BrowserController {
 
   private async logout(request: FastifyRequest, reply: FastifyReply, params: Record<string, string>): Promise<void> {
     await this.page(reply, async () => {
+      // RP-Initiated Logout §6: without id_token_hint, ask the user (any site could link here).
+      // The confirmation is a POST, which a SameSite=Lax session cookie does not follow cross-site.
+      if (!params.id_token_hint && !(request.method === 'POST' && params.confirm === 'yes')) {
+        return logoutConfirmationPage(params);
+      }
       const { redirect_to } = await this.authorization.endSession({
         session_token: sessionToken(request),
         id_token_hint: params.id_token_hint || undefined,

@@ -1,7 +1,7 @@
-import { EventTypes, type TokenResponse } from '@argus/contracts';
+import { AuthorizationContract, EventTypes, type AuthorizationApi, type TokenResponse } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
 import { InvalidGrant, InvalidScope, optionalParam, parseScope, requireParam, type GrantContext, type GrantHandler } from '@argus/oauth';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AccessTokenIssuer } from '../access-token.issuer';
 import { RefreshTokens } from '../refresh-tokens';
 
@@ -11,6 +11,7 @@ export class RefreshTokenGrant implements GrantHandler {
   readonly grantType = 'refresh_token';
 
   constructor(
+    @Inject(AuthorizationContract.token) private readonly authorization: AuthorizationApi,
     private readonly refreshTokens: RefreshTokens,
     private readonly accessTokens: AccessTokenIssuer,
     private readonly events: EventBus,
@@ -21,6 +22,17 @@ export class RefreshTokenGrant implements GrantHandler {
     if (!claims) throw new InvalidGrant('the refresh token is invalid or expired');
     if (claims.client_id !== client.client_id) throw new InvalidGrant('the refresh token was issued to another client');
 
+    // RFC 6749 §6: the scope may only narrow. Checked before rotating, so a refused request
+    // leaves the token usable (§5.2: an error changes nothing).
+    const original = claims.scope.split(' ').filter(Boolean);
+    const requested = parseScope(optionalParam(params, 'scope'));
+    const widened = requested.filter((s) => !original.includes(s));
+    if (widened.length > 0) throw new InvalidScope(`scope exceeds the original grant: ${widened.join(' ')}`);
+    const scope = requested.length > 0 ? requested : original;
+    if (!(await this.authorization.userStatus({ id: claims.sub })).active) {
+      throw new InvalidGrant('the user of this refresh token is disabled or deleted');
+    }
+
     const rotation = await this.refreshTokens.rotate(claims.jti);
     if (rotation.kind === 'reused') {
       await this.refreshTokens.revokeGrant(rotation.row, 'refresh token reuse');
@@ -30,13 +42,6 @@ export class RefreshTokenGrant implements GrantHandler {
       throw new InvalidGrant('the refresh token was already used; the whole grant is revoked');
     }
     if (rotation.kind !== 'rotated') throw new InvalidGrant('the refresh token is no longer valid');
-
-    // RFC 6749 §6: the scope may only narrow.
-    const original = rotation.row.scope.split(' ').filter(Boolean);
-    const requested = parseScope(optionalParam(params, 'scope'));
-    const widened = requested.filter((s) => !original.includes(s));
-    if (widened.length > 0) throw new InvalidScope(`scope exceeds the original grant: ${widened.join(' ')}`);
-    const scope = requested.length > 0 ? requested : original;
 
     const access = await this.accessTokens.issue({
       clientId: client.client_id,
