@@ -2,6 +2,7 @@ import { startDistributed, type Topology } from '@argus/testing';
 import { connect, JSONCodec, RetentionPolicy, StorageType, type NatsConnection } from 'nats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Browser } from '../support/browser-flow';
 import { adminCall, adminToken, basic, clientCredentialsToken, createClient, postForm } from '../support/oauth-http';
 
 interface CloudEvent {
@@ -78,6 +79,41 @@ describe('audit events on JetStream (distributed)', () => {
 
     const everything = JSON.stringify(events);
     for (const secret of [client.client_secret, rotated.body.client_secret, token, token.split('.')[2], topology.admin.clientSecret]) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+
+  it('records the sign-in events (login, consent, code replay, refresh, refresh reuse) without passwords, codes or tokens', async () => {
+    const admin = await adminToken(topology);
+    const password = `pw-${Date.now()}-secret`;
+    const user = (await adminCall<{ id: string }>(topology, admin, 'POST', '/admin/users', { username: `ev-${Date.now()}`, password })).body;
+    const username = (await adminCall<{ username: string }>(topology, admin, 'GET', `/admin/users/${user.id}`)).body.username;
+    const client = await createClient(topology, admin, {
+      grant_types: ['authorization_code', 'refresh_token'],
+      redirect_uris: ['https://rp.example.com/cb'],
+      scope: 'openid offline_access',
+    });
+    const browser = new Browser(topology.baseUrl);
+    const authorize = { response_type: 'code', client_id: client.client_id, redirect_uri: 'https://rp.example.com/cb', scope: 'openid offline_access', state: 's' };
+    const failed = await browser.signIn(authorize, { username, password: 'wrong-password' });
+    expect(failed.callback).toBeUndefined();
+    const flow = await browser.fresh().signIn(authorize, { username, password });
+    const code = flow.params.code;
+    const redeem = () => postForm<{ refresh_token: string; access_token: string }>(`${topology.baseUrl}/oauth2/token`, { grant_type: 'authorization_code', code, redirect_uri: 'https://rp.example.com/cb' }, { authorization: basic(client.client_id, client.client_secret) });
+    const tokens = (await redeem()).body;
+    const refresh = (token: string) => postForm<{ refresh_token: string }>(`${topology.baseUrl}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: token }, { authorization: basic(client.client_id, client.client_secret) });
+    const refreshed = await refresh(tokens.refresh_token);
+    expect(refreshed.status).toBe(200);
+    expect((await refresh(tokens.refresh_token)).status).toBe(400); // reuse
+    expect((await redeem()).status).toBe(400); // code replay
+
+    const events = await readStream(nats, topology.nats!.stream);
+    const mine = events.filter((e) => e.data.client_id === client.client_id).map((e) => e.type);
+    for (const type of ['argus.user.login_failed', 'argus.user.login_succeeded', 'argus.consent.granted', 'argus.token.issued', 'argus.token.refreshed', 'argus.token.refresh_reuse_detected', 'argus.token.code_replayed', 'argus.token.revoked']) {
+      expect([type, mine.includes(type)]).toEqual([type, true]);
+    }
+    const everything = JSON.stringify(events);
+    for (const secret of [password, 'wrong-password', code, tokens.access_token, tokens.refresh_token, refreshed.body.refresh_token, client.client_secret]) {
       expect(everything).not.toContain(secret);
     }
   });
