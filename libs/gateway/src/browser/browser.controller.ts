@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { browserId, cookieOptions, SESSION_COOKIE, sessionToken } from './browser-cookies';
 import { consentPage, errorPage, formPostPage, loginPage, logoutConfirmationPage, signedOutPage } from './pages';
 
-const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+// No form-action: browsers apply it to where a form's redirect leads, and the consent and login
+// forms redirect to the client's (cross-origin) redirect_uri.
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
 /**
  * The browser side of "Sign in with Argus": the authorization endpoint, the login and consent
