@@ -1,4 +1,4 @@
-import { AuthorizationContract, type AuthorizationApi, type AuthorizeOutcome } from '@argus/contracts';
+import { AuthorizationContract, type AuthorizationApi, type AuthorizeOutcome, type PendingRequestView } from '@argus/contracts';
 import { toOAuthError } from '@argus/oauth';
 import { ArgusConfig, FormBody, LOGGER, type Logger } from '@argus/platform';
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
@@ -42,11 +42,8 @@ export class BrowserController {
 
   @Get('ui/login')
   @ApiExcludeEndpoint()
-  async loginForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.page(reply, async () => {
-      const view = await this.authorization.pending({ request_id: queryParam(request, 'req'), browser_id: browserId(request, reply, this.issuer) });
-      return loginPage(view);
-    });
+  loginForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pendingPage(request, reply, (view) => loginPage(view));
   }
 
   @Post('ui/login')
@@ -76,11 +73,8 @@ export class BrowserController {
 
   @Get('ui/consent')
   @ApiExcludeEndpoint()
-  async consentForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.page(reply, async () => {
-      const view = await this.authorization.pending({ request_id: queryParam(request, 'req'), browser_id: browserId(request, reply, this.issuer) });
-      return consentPage(view);
-    });
+  consentForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.pendingPage(request, reply, consentPage);
   }
 
   @Post('ui/consent')
@@ -117,6 +111,14 @@ export class BrowserController {
 
   private get issuer(): string {
     return this.config.ARGUS_ISSUER;
+  }
+
+  /** The login or consent page of the pending request named by `?req=`. */
+  private pendingPage(request: FastifyRequest, reply: FastifyReply, render: (view: PendingRequestView) => string): Promise<void> {
+    return this.page(reply, async () => {
+      const view = await this.authorization.pending({ request_id: queryParam(request, 'req'), browser_id: browserId(request, reply, this.issuer) });
+      return render(view);
+    });
   }
 
   private async authorize(request: FastifyRequest, reply: FastifyReply, form: FormBody): Promise<void> {
