@@ -4,7 +4,7 @@
  *
  * Environment:
  *   BENCH_TOPOLOGIES   standalone | distributed | both (default both)
- *   BENCH_SCENARIOS    comma list of client_credentials,introspection,jwks (default all)
+ *   BENCH_SCENARIOS    comma list of client_credentials,introspection,jwks,authorization_code,refresh (default all)
  *   BENCH_CONNECTIONS  autocannon connections (default 50)
  *   BENCH_DURATION     measured seconds per scenario (default 10)
  *   BENCH_WARMUP       unmeasured warm-up seconds before each measured run (default 2)
@@ -22,13 +22,19 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, write
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBareServer } from './bare';
+import { basic, codeFromLocation, codeTokenBody, createBrowserFixture, freshRefreshTokens, refreshOnce, refreshTokenBody, refreshTokenOf, type BrowserFixture } from './browser';
 import { analyzeProfile, formatProfile, type ProfileSummary } from './cpuprofile';
-import { fetchOnce, measure, sampleFailures, type LoadResult, type LoadSettings, type RequestSpec, type Sample } from './load';
+import { cpuSnapshot, otherCpuSince, type OtherCpu } from './machine';
+import { fetchOnce, measure, measureChain, preflightChain, sampleFailures, type ChainSpec, type LoadResult, type LoadSettings, type RequestSpec, type Sample } from './load';
 
 type TopologyKind = 'standalone' | 'distributed';
-type ScenarioName = 'client_credentials' | 'introspection' | 'jwks';
+type ScenarioName = 'client_credentials' | 'introspection' | 'jwks' | 'authorization_code' | 'refresh';
+/** Scenarios whose iteration is a chain of requests with per-connection state (load.ts measureChain). */
+type ChainScenarioName = Extract<ScenarioName, 'authorization_code' | 'refresh'>;
 
-const ALL_SCENARIOS: ScenarioName[] = ['client_credentials', 'introspection', 'jwks'];
+const ALL_SCENARIOS: ScenarioName[] = ['client_credentials', 'introspection', 'jwks', 'authorization_code', 'refresh'];
+const CHAIN_SCENARIOS: ScenarioName[] = ['authorization_code', 'refresh'];
+const isChain = (name: ScenarioName): name is ChainScenarioName => CHAIN_SCENARIOS.includes(name);
 const REPO = process.env.BENCH_REPO ?? resolve(__dirname, '../..');
 const OUT_DIR = join(REPO, '.bench');
 const PROFILE_DIR = join(OUT_DIR, 'profiles');
@@ -51,6 +57,22 @@ interface Row {
   problem?: string;
   failureSamples?: Sample[];
   profiles?: string[];
+  /** CPU used by processes outside the benchmark during the warm-up and measured run. */
+  otherCpu?: OtherCpu;
+}
+
+/** Above this, another process used enough CPU during a row to lower its numbers. */
+const OTHER_CPU_WARNING = 10;
+
+/** Runs `run` and records on `row` how much CPU other processes used meanwhile. */
+async function watchingOthers<T>(row: Row, run: () => Promise<T>): Promise<T> {
+  const before = cpuSnapshot();
+  const result = await run();
+  row.otherCpu = otherCpuSince(before, row.topology === 'distributed');
+  if (row.otherCpu && row.otherCpu.percentOfOneCpu >= OTHER_CPU_WARNING) {
+    log(`warning: other processes used ${row.otherCpu.percentOfOneCpu.toFixed(0)}% of a CPU during ${row.topology} ${row.scenario} (${row.otherCpu.top.join(', ')}): its numbers are low`);
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------------------------- settings
@@ -116,12 +138,6 @@ function log(message: string): void {
 
 // ---------------------------------------------------------------------------------- helpers
 
-function basic(clientId: string, secret: string): string {
-  // RFC 6749 §2.3.1: form-urlencode id and secret before base64.
-  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64')}`;
-}
-
 const FORM = 'application/x-www-form-urlencoded';
 
 async function postForm(url: string, authorization: string, form: Record<string, string>): Promise<{ status: number; json: any; text: string }> {
@@ -144,6 +160,8 @@ interface BenchClient {
   clientId: string;
   clientSecret: string;
   accessToken: string;
+  /** An `argus:admin` token, for the browser-flow set-up (POST /admin/users, /admin/clients). */
+  adminToken: string;
 }
 
 /** An admin token, a fresh `bench` client through the admin API, and one of its access tokens. */
@@ -163,7 +181,7 @@ async function createBenchClient(topology: Topology): Promise<BenchClient> {
 
   const token = await postForm(`${topology.baseUrl}/oauth2/token`, basic(client.client_id, client.client_secret), { grant_type: 'client_credentials' });
   if (token.status !== 200 || !token.json?.access_token) throw new Error(`bench client token: HTTP ${token.status} ${token.text}`);
-  return { clientId: client.client_id, clientSecret: client.client_secret, accessToken: token.json.access_token };
+  return { clientId: client.client_id, clientSecret: client.client_secret, accessToken: token.json.access_token, adminToken: admin.json.access_token };
 }
 
 interface Scenario {
@@ -172,7 +190,7 @@ interface Scenario {
   check(body: string): string | undefined;
 }
 
-function scenarioRequest(name: ScenarioName, baseUrl: string, client: BenchClient): Scenario {
+function scenarioRequest(name: Exclude<ScenarioName, ChainScenarioName>, baseUrl: string, client: BenchClient): Scenario {
   const authorization = basic(client.clientId, client.clientSecret);
   const parse = (body: string): any => {
     try {
@@ -226,7 +244,7 @@ function judge(row: Row, bareReqPerSec: number | undefined): Row {
   return row;
 }
 
-async function runScenario(topology: TopologyKind, name: ScenarioName, baseUrl: string, client: BenchClient): Promise<Row> {
+async function runScenario(topology: TopologyKind, name: Exclude<ScenarioName, ChainScenarioName>, baseUrl: string, client: BenchClient): Promise<Row> {
   const row: Row = { topology, scenario: name };
   const { request, check } = scenarioRequest(name, baseUrl, client);
   const first = await fetchOnce(request);
@@ -238,7 +256,7 @@ async function runScenario(topology: TopologyKind, name: ScenarioName, baseUrl: 
     return row;
   }
   log(`${topology} ${name}: pre-flight 200 ok; ${settings.warmup} s warm-up + ${settings.duration} s at ${settings.connections} connections`);
-  row.result = await measure(request, settings);
+  row.result = await watchingOthers(row, () => measure(request, settings));
   const r = row.result;
   log(
     `${topology} ${name}: ${r.reqPerSec.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ` +
@@ -248,6 +266,138 @@ async function runScenario(topology: TopologyKind, name: ScenarioName, baseUrl: 
     row.problem = `non-2xx ${r.non2xx}, errors ${r.errors} (timeouts ${r.timeouts}); status codes ${JSON.stringify(r.statusCodes)}`;
     row.failureSamples = await sampleFailures(request);
     for (const sample of row.failureSamples) log(`  non-2xx sample: HTTP ${sample.status} ${sample.body}`);
+  }
+  return row;
+}
+
+/**
+ * The chained scenarios, on the signed-in browser of `fixture`:
+ * - authorization_code: GET /oauth2/authorize with the session cookies (302 with a code, consent
+ *   remembered) then POST /oauth2/token redeeming that code (200 with id_token and refresh_token).
+ *   One iteration = one round trip = the pair.
+ * - refresh: POST /oauth2/token grant_type=refresh_token, each connection following its own
+ *   refresh-token family: every request sends the refresh token of the connection's previous
+ *   answer (rotation makes each one single-use). Before every autocannon run each connection gets
+ *   a fresh family from its own code flow, since the tokens in flight when a run stops are lost.
+ */
+function chainScenario(name: ChainScenarioName, fixture: BrowserFixture): ChainSpec {
+  const tokenHeaders = { authorization: fixture.authorization, 'content-type': FORM };
+  switch (name) {
+    case 'authorization_code':
+      return {
+        url: fixture.baseUrl,
+        unit: 'round trip',
+        stepsPerIteration: 2,
+        steps: () => {
+          let code: string | undefined;
+          return [
+            {
+              method: 'GET',
+              path: fixture.authorizePath,
+              headers: { cookie: fixture.cookie },
+              check: (status, _body, header) => {
+                code = undefined;
+                if (status !== 302) return `expected 302 to the client, got HTTP ${status}`;
+                const found = codeFromLocation(header('location'));
+                if ('wrong' in found) return found.wrong;
+                code = found.code;
+                return undefined;
+              },
+            },
+            {
+              method: 'POST',
+              path: '/oauth2/token',
+              headers: tokenHeaders,
+              // Each code is sent once: without one (the authorize answer was wrong), restart the pair.
+              body: () => {
+                const current = code;
+                code = undefined;
+                return current === undefined ? undefined : codeTokenBody(fixture, current);
+              },
+              check: (status, body) => {
+                if (status !== 200) return `expected 200, got HTTP ${status}`;
+                return body.includes('"id_token":"') && body.includes('"refresh_token":"') ? undefined : 'a 200 without id_token or refresh_token';
+              },
+            },
+          ];
+        },
+      };
+    case 'refresh': {
+      let families: string[] = [];
+      return {
+        url: fixture.baseUrl,
+        unit: 'refresh',
+        stepsPerIteration: 1,
+        prepare: async (connections) => {
+          families = await freshRefreshTokens(fixture, connections);
+        },
+        steps: (connection) => {
+          let current: string | undefined = families[connection];
+          return [
+            {
+              method: 'POST',
+              path: '/oauth2/token',
+              headers: tokenHeaders,
+              body: () => refreshTokenBody(current ?? 'bench-has-no-refresh-token-for-this-connection'),
+              check: (status, body) => {
+                if (status !== 200) return `expected 200, got HTTP ${status}`;
+                const next = refreshTokenOf(body);
+                if (!next) return 'a 200 without refresh_token';
+                current = next;
+                return undefined;
+              },
+            },
+          ];
+        },
+      };
+    }
+  }
+}
+
+/** fetch pre-flight of a chain: the same requests one by one, with readable errors. */
+async function fetchPreflight(name: ChainScenarioName, fixture: BrowserFixture): Promise<string | undefined> {
+  if (name === 'authorization_code') {
+    // freshRefreshTokens runs authorize -> token and checks the 302 and the 200.
+    await freshRefreshTokens(fixture, 1);
+    return undefined;
+  }
+  const [first] = await freshRefreshTokens(fixture, 1);
+  const once = await refreshOnce(fixture, first);
+  const second = refreshTokenOf(once.text);
+  if (once.status !== 200 || !second) return `first refresh answered HTTP ${once.status}: ${once.text.slice(0, 300)}`;
+  const twice = await refreshOnce(fixture, second);
+  if (twice.status !== 200 || !refreshTokenOf(twice.text)) return `refresh with the rotated token answered HTTP ${twice.status}: ${twice.text.slice(0, 300)}`;
+  return undefined;
+}
+
+async function runChainScenario(topology: TopologyKind, name: ChainScenarioName, fixture: BrowserFixture): Promise<Row> {
+  const row: Row = { topology, scenario: name };
+  const spec = chainScenario(name, fixture);
+  let wrong: string | undefined;
+  try {
+    wrong = (await fetchPreflight(name, fixture)) ?? (await preflightChain(spec, settings.connections));
+  } catch (err) {
+    wrong = `pre-flight: ${(err as Error).message}`;
+  }
+  if (wrong) {
+    row.verdict = 'FAILED';
+    row.problem = wrong;
+    log(`${topology} ${name}: NOT LOADED, ${wrong}`);
+    return row;
+  }
+  log(`${topology} ${name}: pre-flight ok (fetch and autocannon chain); ${settings.warmup} s warm-up + ${settings.duration} s at ${settings.connections} connections`);
+  const { result, samples } = await watchingOthers(row, () => measureChain(spec, settings));
+  row.result = result;
+  const r = result;
+  log(
+    `${topology} ${name}: ${r.reqPerSec.toFixed(0)} ${spec.unit === 'refresh' ? 'refreshes' : `${spec.unit}s`}/s (${r.chain!.httpReqPerSec.toFixed(0)} HTTP req/s), ` +
+      `${spec.unit} p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, wrong answers ${r.non2xx}, errors ${r.errors} (timeouts ${r.timeouts}), ` +
+      `restarts ${r.chain!.resets}, status codes ${JSON.stringify(r.statusCodes)}`,
+  );
+  if (r.non2xx > 0 || r.errors > 0) {
+    row.problem = `wrong answers ${r.non2xx}, errors ${r.errors} (timeouts ${r.timeouts}); status codes ${JSON.stringify(r.statusCodes)}`;
+    row.failureSamples = samples;
+    for (const sample of samples) log(`  wrong answer: HTTP ${sample.status} ${sample.body}`);
   }
   return row;
 }
@@ -317,9 +467,25 @@ async function runTopology(kind: TopologyKind, names: ScenarioName[], bareReqPer
       rows.push(...names.map((scenario): Row => ({ topology: kind, scenario, verdict: 'FAILED', problem: message })));
       return { rows, profiles };
     }
+    let fixture: BrowserFixture | undefined;
+    let fixtureProblem = '';
+    if (names.some(isChain)) {
+      try {
+        fixture = await createBrowserFixture(topology.baseUrl, client.adminToken);
+        log(`${kind}: signed in ${fixture.username} to client ${fixture.clientId} through /ui/login and /ui/consent`);
+      } catch (err) {
+        crashed = true;
+        fixtureProblem = `could not set up the browser session: ${(err as Error).message}`;
+        log(`${kind}: ${fixtureProblem}`);
+      }
+    }
     for (const name of names) {
       try {
-        const row = judge(await runScenario(kind, name, topology.baseUrl, client), bareReqPerSec);
+        if (isChain(name) && !fixture) {
+          rows.push({ topology: kind, scenario: name, verdict: 'FAILED', problem: fixtureProblem });
+          continue;
+        }
+        const row = judge(isChain(name) ? await runChainScenario(kind, name, fixture!) : await runScenario(kind, name, topology.baseUrl, client), bareReqPerSec);
         rows.push(row);
       } catch (err) {
         crashed = true;
@@ -383,13 +549,13 @@ function table(rows: Row[]): string {
   const header = ['topology', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ratio', 'target', 'verdict'];
   const body = rows.map((row) => [
     row.topology === 'bare' ? 'bare node:http' : row.topology,
-    row.scenario,
+    row.scenario + (row.scenario === 'authorization_code' ? '*' : ''),
     fmt(row.result?.reqPerSec, 0),
     fmt(row.result?.p50Ms, 0),
     fmt(row.result?.p99Ms, 0),
     row.result ? String(row.result.non2xx) : '-',
     row.result ? String(row.result.errors) : '-',
-    fmt(row.ratio, 2),
+    fmt(row.ratio, row.ratio !== undefined && row.ratio < 0.01 ? 3 : 2),
     row.target === undefined ? '' : `>= ${row.target.toFixed(2)}`,
     row.verdict ?? '',
   ]);
@@ -432,7 +598,7 @@ async function main(): Promise<void> {
       const first = await fetchOnce(request);
       if (first.status !== 200) throw new Error(`the bare server answered HTTP ${first.status}`);
       log(`bare node:http: ${settings.warmup} s warm-up + ${settings.duration} s at ${settings.connections} connections`);
-      bareRow.result = await measure(request, settings);
+      bareRow.result = await watchingOthers(bareRow, () => measure(request, settings));
       bareRow.ratio = 1;
       if (bareRow.result.non2xx > 0 || bareRow.result.errors > 0) bareRow.verdict = 'INVALID';
       log(`bare node:http: ${bareRow.result.reqPerSec.toFixed(0)} req/s, p50 ${bareRow.result.p50Ms} ms, p99 ${bareRow.result.p99Ms} ms`);
@@ -475,6 +641,22 @@ async function main(): Promise<void> {
     `${settings.connections} connections, ${settings.duration} s after ${settings.warmup} s warm-up)\n\n`);
   process.stdout.write(table(rows) + '\n\n');
   process.stdout.write('ratio = req/s / bare node:http req/s in this run. INVALID = non-2xx or errors under load: its numbers do not count. FAILED = not measured.\n');
+  if (rows.some((row) => row.scenario === 'authorization_code')) {
+    process.stdout.write(
+      '* authorization_code: req/s = round trips/s (GET /oauth2/authorize -> 302 with a code + POST /oauth2/token -> 200, twice as many HTTP requests);\n' +
+        '  p50/p99 = latency of the pair. authorization_code and refresh: non-2xx = answers other than the expected 302/200 (with code, tokens).\n',
+    );
+  }
+  const disturbed = rows.filter((row) => (row.otherCpu?.percentOfOneCpu ?? 0) >= OTHER_CPU_WARNING);
+  if (disturbed.length > 0) {
+    process.stdout.write(`NOT A QUIET RUN: other processes used >= ${OTHER_CPU_WARNING}% of a CPU during ${disturbed.length} row(s); compare those with care:\n`);
+    for (const row of disturbed) {
+      process.stdout.write(`  ${row.topology} ${row.scenario}: ${row.otherCpu!.percentOfOneCpu.toFixed(0)}% (${row.otherCpu!.top.join(', ')})\n`);
+    }
+  } else if (rows.some((row) => row.otherCpu)) {
+    const worst = Math.max(...rows.map((row) => row.otherCpu?.percentOfOneCpu ?? 0));
+    process.stdout.write(`Quiet run: other processes used at most ${worst.toFixed(1)}% of a CPU during any row.\n`);
+  }
   for (const row of rows.filter((r) => r.problem)) {
     process.stdout.write(`  ${row.topology} ${row.scenario}: ${row.problem}\n`);
     for (const sample of row.failureSamples ?? []) process.stdout.write(`    e.g. HTTP ${sample.status} ${sample.body}\n`);

@@ -26,13 +26,13 @@ import {
 } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
 import { InvalidGrant, InvalidRequest, InvalidToken, NotFound } from '@argus/oauth';
-import { nowSeconds } from '@argus/persistence';
-import { ArgusConfig } from '@argus/platform';
-import { Inject, Injectable } from '@nestjs/common';
+import { nowSeconds, PeriodicPurge } from '@argus/persistence';
+import { ArgusConfig, LOGGER, type Logger } from '@argus/platform';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { IsNull, type Repository } from 'typeorm';
+import { IsNull, LessThan, type Repository } from 'typeorm';
 import { AuthorizationCodeEntity, ConsentEntity, LoginSessionEntity, PendingRequestEntity } from './entities';
 import { validateAuthorizationRequest, type ValidatedAuthorization } from './flow/authorization-request';
 import { verifiesS256 } from './flow/pkce';
@@ -44,6 +44,7 @@ import { UsersService } from './users/users.service';
 const CODE_TTL = 60; // DESIGN.md: authorization codes live 60 s
 const PENDING_TTL = 600; // a user gets 10 minutes to log in and consent
 const SESSION_TTL = 8 * 3600;
+const CODE_REPLAY_MEMORY = 24 * 3600;
 /** Longest a token born from a grant may live; a replayed code's grant is denylisted that long. */
 const GRANT_REVOCATION_TTL = 90 * 24 * 3600;
 
@@ -71,7 +72,9 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('bas
 const random = () => randomBytes(32).toString('base64url');
 
 @Injectable()
-export class AuthorizationService implements AuthorizationApi {
+export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnApplicationShutdown {
+  private readonly purger: PeriodicPurge;
+
   constructor(
     @InjectRepository(LoginSessionEntity, 'authorization') private readonly sessions: Repository<LoginSessionEntity>,
     @InjectRepository(PendingRequestEntity, 'authorization') private readonly pendingRequests: Repository<PendingRequestEntity>,
@@ -83,7 +86,28 @@ export class AuthorizationService implements AuthorizationApi {
     private readonly directory: UserDirectory,
     private readonly events: EventBus,
     private readonly config: ArgusConfig,
-  ) {}
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.purger = new PeriodicPurge('authorization', () => this.purgeExpired(), logger);
+  }
+
+  onModuleInit(): void {
+    this.purger.start(this.config.ARGUS_PURGE_INTERVAL);
+  }
+
+  onApplicationShutdown(): void {
+    this.purger.stop();
+  }
+
+  /**
+   * Deletes expired sign-in requests and sessions, and codes a day after they expired (kept that
+   * long so a late replay is still recognised and revokes its grant).
+   */
+  async purgeExpired(now = nowSeconds()): Promise<void> {
+    await this.pendingRequests.delete({ expiresAt: LessThan(now) });
+    await this.sessions.delete({ expiresAt: LessThan(now) });
+    await this.codes.delete({ expiresAt: LessThan(now - CODE_REPLAY_MEMORY) });
+  }
 
   /** RFC 6749 §4.1.1 / OIDC Core §3.1.2.1 */
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {

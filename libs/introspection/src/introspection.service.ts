@@ -14,7 +14,7 @@ import {
 } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
 import { UnauthorizedClient } from '@argus/oauth';
-import { nowSeconds } from '@argus/persistence';
+import { nowSeconds, PeriodicPurge } from '@argus/persistence';
 import { ArgusConfig, LOGGER, type Logger } from '@argus/platform';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -34,7 +34,7 @@ const INACTIVE: IntrospectionResponse = { active: false };
 @Injectable()
 export class IntrospectionService implements IntrospectionApi, OnModuleInit, OnApplicationShutdown {
   private readonly denylist = new Denylist();
-  private purgeTimer?: NodeJS.Timeout;
+  private readonly purger: PeriodicPurge;
 
   constructor(
     @InjectRepository(RevocationEntity, 'introspection') private readonly revocations: Repository<RevocationEntity>,
@@ -45,7 +45,9 @@ export class IntrospectionService implements IntrospectionApi, OnModuleInit, OnA
     private readonly events: EventBus,
     private readonly config: ArgusConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.purger = new PeriodicPurge('denylist', () => this.purgeExpired(), logger);
+  }
 
   /** Subscribe first, then seed: a revocation made while seeding is not missed. */
   async onModuleInit(): Promise<void> {
@@ -54,12 +56,11 @@ export class IntrospectionService implements IntrospectionApi, OnModuleInit, OnA
     this.events.subscribe(EventTypes.keyRotated, () => this.verifier.invalidate());
     const rows = await this.revocations.find({ where: { expiresAt: MoreThanOrEqual(nowSeconds()) } });
     for (const row of rows) this.denylist.add(row.key, row.expiresAt);
-    this.purgeTimer = setInterval(() => void this.purgeExpired(), this.config.ARGUS_DENYLIST_PURGE_INTERVAL * 1000);
-    this.purgeTimer.unref();
+    this.purger.start(this.config.ARGUS_DENYLIST_PURGE_INTERVAL);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.purgeTimer);
+    this.purger.stop();
   }
 
   /** RFC 7662 §2.1: the caller authenticates as a client. */

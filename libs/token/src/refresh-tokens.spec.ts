@@ -5,6 +5,7 @@ import { openServiceDataSource, serviceDataSourceOptions } from '@argus/persiste
 import { loadConfig } from '@argus/platform';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import pino from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource, Repository } from 'typeorm';
@@ -34,7 +35,7 @@ describe(RefreshTokens.name, () => {
     const keys = new KeysService(keysSource.getRepository(SigningKeyEntity), new KeyEncryption(randomBytes(32).toString('base64')), bus);
     await keys.onModuleInit();
     repo = tokenSource.getRepository(RefreshTokenEntity);
-    tokens = new RefreshTokens(repo, keys, bus, config);
+    tokens = new RefreshTokens(repo, keys, bus, config, pino({ level: 'silent' }));
     tokens.onModuleInit();
   });
 
@@ -98,6 +99,16 @@ describe(RefreshTokens.name, () => {
     await tokens.revokeFamily(grantId); // the loser of the race detects reuse
     const successor = await issue(grantId); // the winner's new token lands afterwards
     expect((await tokens.rotate(successor.claims.jti)).kind).toBe('invalid');
+  });
+
+  it('purges rows of expired tokens only', async () => {
+    const { claims } = await issue();
+    const farFuture = Math.floor(Date.now() / 1000) + 365 * 24 * 3600;
+    expect(await tokens.purgeExpired(farFuture)).toBeGreaterThan(0);
+    expect(await repo.findOneBy({ jti: claims.jti })).toBeNull();
+    const live = await issue();
+    await tokens.purgeExpired();
+    expect(await repo.findOneBy({ jti: live.claims.jti })).not.toBeNull();
   });
 
   it('an unknown jti is invalid', async () => {

@@ -1,13 +1,13 @@
 import { EventTypes, KeysContract, type KeysApi } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
 import { JwksCache } from '@argus/oauth';
-import { nowSeconds } from '@argus/persistence';
-import { ArgusConfig } from '@argus/platform';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { nowSeconds, PeriodicPurge } from '@argus/persistence';
+import { ArgusConfig, LOGGER, type Logger } from '@argus/platform';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { IsNull, MoreThan, Not, type Repository } from 'typeorm';
+import { IsNull, LessThan, MoreThan, Not, type Repository } from 'typeorm';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 /** 30 days unless the client says otherwise (`refresh_token_ttl`). */
@@ -28,20 +28,33 @@ export type RotationResult = { kind: 'rotated'; row: RefreshTokenEntity } | { ki
  * a family per grant). Every use rotates, atomically: of two uses of one token exactly one wins.
  */
 @Injectable()
-export class RefreshTokens implements OnModuleInit {
+export class RefreshTokens implements OnModuleInit, OnApplicationShutdown {
   private readonly jwks: JwksCache;
+  private readonly purger: PeriodicPurge;
 
   constructor(
     @InjectRepository(RefreshTokenEntity, 'token') private readonly tokens: Repository<RefreshTokenEntity>,
     @Inject(KeysContract.token) private readonly keys: KeysApi,
     private readonly events: EventBus,
     private readonly config: ArgusConfig,
+    @Inject(LOGGER) logger: Logger,
   ) {
     this.jwks = new JwksCache(() => keys.jwks({}));
+    this.purger = new PeriodicPurge('refresh tokens', () => this.purgeExpired(), logger);
+  }
+
+  onApplicationShutdown(): void {
+    this.purger.stop();
+  }
+
+  /** Rows of expired tokens can no longer be presented: rotated ones are kept until then for reuse detection. */
+  async purgeExpired(now = nowSeconds()): Promise<number> {
+    return (await this.tokens.delete({ expiresAt: LessThan(now) })).affected ?? 0;
   }
 
   /** A revoked grant (code replay, reuse, revocation) takes its refresh tokens with it. */
   onModuleInit(): void {
+    this.purger.start(this.config.ARGUS_PURGE_INTERVAL);
     this.events.subscribe(EventTypes.tokenRevoked, (event) => {
       const grantId = (event.data as { grant_id?: string }).grant_id;
       if (grantId) void this.revokeFamily(grantId);

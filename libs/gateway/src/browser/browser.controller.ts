@@ -196,7 +196,8 @@ export class BrowserController {
       html = errorPage(error.error, error.error_description);
     }
     if (html === undefined) {
-      await reply.send();
+      // reply.redirect() has already sent the response.
+      if (!reply.sent) await reply.send();
       return;
     }
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', PAGE_CSP);

@@ -78,6 +78,10 @@ export class ArgusConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   ARGUS_DENYLIST_PURGE_INTERVAL = 300;
 
+  /** How often used-up rows (expired codes, sign-in requests, sessions, refresh tokens) are deleted. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  ARGUS_PURGE_INTERVAL = 300;
+
   /** Largest request body the gateway reads (bytes). */
   @Transform(toInt) @IsInt() @Min(1024) @Max(1048576)
   ARGUS_MAX_BODY_BYTES = 65536;
