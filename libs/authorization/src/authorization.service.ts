@@ -41,7 +41,6 @@ import { claimsForScope } from './users/claims';
 import { UserDirectory } from './users/user-directory';
 import { UsersService } from './users/users.service';
 
-const CODE_TTL = 60; // DESIGN.md: authorization codes live 60 s
 const PENDING_TTL = 600; // a user gets 10 minutes to log in and consent
 const SESSION_TTL = 8 * 3600;
 const CODE_REPLAY_MEMORY = 24 * 3600;
@@ -304,7 +303,7 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
       sid: session.sid,
       grant_id: randomUUID(),
     };
-    await this.codes.insert({ codeHash: sha256(code), clientId: state.client_id, binding: JSON.stringify(binding), expiresAt: nowSeconds() + CODE_TTL, consumedAt: null });
+    await this.codes.insert({ codeHash: sha256(code), clientId: state.client_id, binding: JSON.stringify(binding), expiresAt: nowSeconds() + this.config.ARGUS_CODE_TTL, consumedAt: null });
     return this.redirect(state, { code });
   }
 

@@ -78,6 +78,10 @@ export class ArgusConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   ARGUS_DENYLIST_PURGE_INTERVAL = 300;
 
+  /** Authorization code lifetime (DESIGN.md: 60 s; RFC 6749 §4.1.2 recommends at most 10 minutes). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(600)
+  ARGUS_CODE_TTL = 60;
+
   /** How often used-up rows (expired codes, sign-in requests, sessions, refresh tokens) are deleted. */
   @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   ARGUS_PURGE_INTERVAL = 300;
