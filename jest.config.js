@@ -3,15 +3,9 @@ const aliases = {
   '^@argus/(contracts|oauth|platform|persistence|events|clients|keys|token|introspection|gateway|testing|authorization)$': '<rootDir>/libs/$1/src',
   '^@argus/testing/unit$': '<rootDir>/libs/testing/src/unit',
 };
+// Transpile only (types are checked by `npm run typecheck`); decorator metadata comes from tsconfig.json.
 const transform = {
-  '^.+\\.ts$': ['@swc/jest', {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  }],
+  '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
 };
 const common = { testEnvironment: 'node', moduleNameMapper: aliases, transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
