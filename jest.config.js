@@ -5,7 +5,7 @@ const aliases = {
 };
 // Transpile only (types are checked by `npm run typecheck`); decorator metadata comes from tsconfig.json.
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }],
 };
 const common = { testEnvironment: 'node', moduleNameMapper: aliases, transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
