@@ -25,7 +25,7 @@ import {
   type UserRecord,
 } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
-import { InvalidGrant, InvalidRequest, InvalidToken, NotFound } from '@argus/oauth';
+import { InvalidGrant, InvalidRequest, InvalidToken, NotFound, withQuery } from '@argus/oauth';
 import { nowSeconds, PeriodicPurge } from '@argus/persistence';
 import { ArgusConfig, LOGGER, type Logger } from '@argus/platform';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
@@ -36,7 +36,6 @@ import { IsNull, LessThan, type Repository } from 'typeorm';
 import { AuthorizationCodeEntity, ConsentEntity, LoginSessionEntity, PendingRequestEntity } from './entities';
 import { validateAuthorizationRequest, type ValidatedAuthorization } from './flow/authorization-request';
 import { verifiesS256 } from './flow/pkce';
-import { withQuery } from './flow/redirect-uri';
 import { claimsForScope } from './users/claims';
 import { UserDirectory } from './users/user-directory';
 import { UsersService } from './users/users.service';

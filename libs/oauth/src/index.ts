@@ -3,3 +3,4 @@ export * from './checks';
 export * from './ports';
 export * from './grants';
 export * from './jwks-cache';
+export * from './redirect';

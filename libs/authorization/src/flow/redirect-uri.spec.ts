@@ -1,4 +1,4 @@
-import { matchRegisteredRedirectUri, withQuery } from './redirect-uri';
+import { matchRegisteredRedirectUri } from './redirect-uri';
 
 describe(matchRegisteredRedirectUri.name, () => {
   const registered = ['https://app.example.com/cb', 'http://127.0.0.1/native', 'com.example.app:/oauth', 'http://[::1]:8080/v6'];
@@ -25,11 +25,5 @@ describe(matchRegisteredRedirectUri.name, () => {
     ['http://127.0.0.1:9999/v6', false],
   ])('%s → %s', (requested, expected) => {
     expect(matchRegisteredRedirectUri(requested, registered)).toBe(expected);
-  });
-});
-
-describe(withQuery.name, () => {
-  it('keeps the registered query and appends the response parameters', () => {
-    expect(withQuery('https://app.example.com/cb?tenant=a', { code: 'c d', state: 's' })).toBe('https://app.example.com/cb?tenant=a&code=c+d&state=s');
   });
 });

@@ -1,5 +1,5 @@
 import { AuthorizationContract, type AuthorizationApi, type AuthorizeOutcome, type PendingRequestView } from '@argus/contracts';
-import { toOAuthError } from '@argus/oauth';
+import { toOAuthError, withQuery } from '@argus/oauth';
 import { ArgusConfig, FormBody, LOGGER, type Logger } from '@argus/platform';
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -175,9 +175,7 @@ export class BrowserController {
           reply.header('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; frame-ancestors 'none'`);
           return formPostPage(outcome.redirect_uri, outcome.params, nonce);
         }
-        const url = new URL(outcome.redirect_uri);
-        for (const [name, value] of Object.entries(outcome.params)) url.searchParams.append(name, value);
-        reply.redirect(url.toString(), 302);
+        reply.redirect(withQuery(outcome.redirect_uri, outcome.params), 302);
         return undefined;
       }
     }
