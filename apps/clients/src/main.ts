@@ -1,14 +1,9 @@
 import 'reflect-metadata';
 import { ClientsService } from '@argus/clients';
-import { bootstrapServiceApp, loadConfigOrExit } from '@argus/platform';
+import { ArgusConfig, bootstrapServiceApp } from '@argus/platform';
 import { ClientsAppModule } from './clients.module';
 
 void bootstrapServiceApp('clients', ClientsAppModule, async (app) => {
-  const config = loadConfigOrExit();
-  if (config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID && config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET) {
-    await app.get(ClientsService).ensureBootstrapAdmin({
-      clientId: config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID,
-      secret: config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET,
-    });
-  }
+  const admin = app.get(ArgusConfig).bootstrapAdmin;
+  if (admin) await app.get(ClientsService).ensureBootstrapAdmin(admin);
 });

@@ -15,9 +15,7 @@ async function main(): Promise<void> {
   mountOpenApi(app, config.ARGUS_ISSUER);
   await app.init();
 
-  const fixed = config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID
-    ? { clientId: config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID, secret: config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET! }
-    : undefined;
+  const fixed = config.bootstrapAdmin;
   const created = await app.get(ClientsService).ensureBootstrapAdmin(fixed);
   if (created && !fixed) {
     // Printed once, to the terminal only: a secret never goes into the JSON log.

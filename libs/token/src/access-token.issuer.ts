@@ -1,5 +1,6 @@
 import { EventTypes, KeysContract, type KeysApi, type TokenIssuedData } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
+import { nowSeconds } from '@argus/persistence';
 import { ArgusConfig } from '@argus/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -34,7 +35,7 @@ export class AccessTokenIssuer {
   ) {}
 
   async issue(spec: AccessTokenSpec): Promise<IssuedAccessToken> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = nowSeconds();
     const expiresIn = spec.ttlSeconds ?? this.config.ARGUS_ACCESS_TOKEN_TTL;
     // randomUUID draws from a buffered entropy pool: one getrandom call per 128 ids, where
     // randomBytes makes one per token (measured at ~12% of a client_credentials request).

@@ -1,4 +1,5 @@
 import { KeysContract, type CodeGrant, type KeysApi, type SigningAlgorithm } from '@argus/contracts';
+import { nowSeconds } from '@argus/persistence';
 import { ArgusConfig } from '@argus/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
@@ -19,7 +20,7 @@ export class IdTokenIssuer {
   ) {}
 
   async issue(grant: CodeGrant, clientId: string, accessToken: string, alg: string | undefined): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = nowSeconds();
     const payload = {
       ...grant.claims,
       iss: this.config.ARGUS_ISSUER,

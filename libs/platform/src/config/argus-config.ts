@@ -101,6 +101,13 @@ export class ArgusConfig {
     return this.NATS_URL !== undefined;
   }
 
+  /** The configured first admin client, if both variables are set (loadConfig refuses only one). */
+  get bootstrapAdmin(): { clientId: string; secret: string } | undefined {
+    const clientId = this.ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID;
+    const secret = this.ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET;
+    return clientId && secret ? { clientId, secret } : undefined;
+  }
+
   get accessTokenAudience(): string {
     return this.ARGUS_ACCESS_TOKEN_AUDIENCE ?? this.ARGUS_ISSUER;
   }
