@@ -13,8 +13,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Qu
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminTokenGuard } from '../guards/admin-token.guard';
-import { jsonObject } from './admin-users.controller';
-import { noStore } from './request-params';
+import { jsonObject, noStore } from './request-params';
 
 @ApiTags('admin')
 @ApiBearerAuth()

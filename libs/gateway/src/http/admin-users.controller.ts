@@ -1,8 +1,8 @@
 import { AuthorizationContract, UserInput, type AuthorizationApi, type UserRecord } from '@argus/contracts';
-import { InvalidRequest } from '@argus/oauth';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../guards/admin-token.guard';
+import { jsonObject } from './request-params';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -38,11 +38,4 @@ export class AdminUsersController {
   async remove(@Param('id') id: string): Promise<void> {
     await this.authorization.deleteUser({ id });
   }
-}
-
-export function jsonObject(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new InvalidRequest('the request body must be a JSON object (Content-Type: application/json)');
-  }
-  return body as Record<string, unknown>;
 }

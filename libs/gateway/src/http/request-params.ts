@@ -28,3 +28,11 @@ export function clientRequest(request: FastifyRequest): ClientRequest {
 export function noStore(reply: FastifyReply): FastifyReply {
   return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
 }
+
+/** The admin API's JSON bodies must be objects (Fastify parses them; this names the problem). */
+export function jsonObject(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new InvalidRequest('the request body must be a JSON object (Content-Type: application/json)');
+  }
+  return body as Record<string, unknown>;
+}

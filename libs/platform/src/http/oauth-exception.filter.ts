@@ -21,13 +21,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (error.status >= 500) this.logger.error({ err: exception, detail: error.detail, reqId: request.id }, 'request failed');
     else if (error.detail) this.logger.info({ detail: error.detail, reqId: request.id }, error.error);
 
-    if (error.status === 401) {
-      const bearerRealm = request.url.startsWith('/admin') || request.url.startsWith('/oauth2/userinfo');
-      reply.header(
-        'WWW-Authenticate',
-        bearerRealm ? `Bearer realm="argus", error="${error.error}"` : 'Basic realm="argus"',
-      );
-    }
+    // The challenge follows the error: RFC 6750 §3 for Bearer tokens, RFC 6749 §5.2 for clients.
+    if (BEARER_ERRORS.has(error.error)) reply.header('WWW-Authenticate', `Bearer realm="argus", error="${error.error}"`);
+    else if (error.status === 401) reply.header('WWW-Authenticate', 'Basic realm="argus"');
     reply
       .status(error.status)
       .header('Cache-Control', 'no-store')
@@ -35,6 +31,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       .send({ error: error.error, error_description: error.error_description });
   }
 }
+
+const BEARER_ERRORS = new Set(['invalid_token', 'insufficient_scope']);
 
 /** Maps framework errors (body too large, bad JSON, unsupported media type, 404) to OAuth errors. */
 function fromHttpFramework(exception: unknown): OAuthError | undefined {
