@@ -52,15 +52,19 @@ export class ContractBindingModule implements OnApplicationShutdown {
 /** Resolves the local service on first use, so modules can depend on each other's contracts. */
 function lazyLocal(moduleRef: ModuleRef, local: Type<unknown>): unknown {
   let instance: Record<string | symbol, unknown> | undefined;
+  const bound = new Map<string | symbol, unknown>();
   return new Proxy(
     {},
     {
       get(_target, property) {
         // Nest awaits factory results: do not look like a thenable.
         if (property === 'then') return undefined;
+        if (bound.has(property)) return bound.get(property);
         instance ??= moduleRef.get(local, { strict: false }) as Record<string | symbol, unknown>;
         const value = instance[property];
-        return typeof value === 'function' ? value.bind(instance) : value;
+        const result = typeof value === 'function' ? value.bind(instance) : value;
+        bound.set(property, result);
+        return result;
       },
     },
   );
