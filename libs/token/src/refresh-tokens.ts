@@ -67,6 +67,9 @@ export class RefreshTokens implements OnModuleInit, OnApplicationShutdown {
     const exp = now + (spec.ttlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL);
     const scope = spec.scope.join(' ');
     await this.tokens.insert({ jti, grantId: spec.grantId, clientId: spec.clientId, sub: spec.sub, scope, expiresAt: exp, rotatedAt: null, revokedAt: null });
+    // A family revoked while this successor was being issued (a racing reuse) takes it along:
+    // either the revocation sees the new row, or this check sees the revocation.
+    if (await this.tokens.exist({ where: { grantId: spec.grantId, revokedAt: Not(IsNull()) } })) await this.revokeFamily(spec.grantId);
     const payload = { iss: this.config.ARGUS_ISSUER, aud: this.config.ARGUS_ISSUER, sub: spec.sub, client_id: spec.clientId, grant_id: spec.grantId, scope, jti, iat: now, exp };
     return (await this.keys.sign({ alg: 'ES256', typ: 'rt+jwt', payload })).jwt;
   }
@@ -86,14 +89,7 @@ export class RefreshTokens implements OnModuleInit, OnApplicationShutdown {
     const claimed = await this.tokens.update({ jti, rotatedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(now) }, { rotatedAt: now });
     const row = await this.tokens.findOne({ where: { jti } });
     if (!row) return { kind: 'invalid' };
-    if (claimed.affected) {
-      // A family revoked while this token was being issued (a racing reuse) stays revoked.
-      if (await this.tokens.exist({ where: { grantId: row.grantId, revokedAt: Not(IsNull()) } })) {
-        await this.revokeFamily(row.grantId);
-        return { kind: 'invalid' };
-      }
-      return { kind: 'rotated', row };
-    }
+    if (claimed.affected) return { kind: 'rotated', row };
     // DESIGN.md / RFC 9700 §4.14.2: any second use of a rotated token is reuse, even a concurrent
     // one; the loser of a race therefore also revokes the winner's new tokens.
     if (row.revokedAt !== null || row.rotatedAt === null) return { kind: 'invalid' };
