@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser } from '../support/browser-flow';
 import { adminCall, adminToken, basic, clientCredentialsToken, createClient, postForm } from '../support/oauth-http';
+import { eventually } from '../support/eventually';
 
 interface CloudEvent {
   specversion: string;
@@ -126,11 +127,12 @@ describe('audit events on JetStream (distributed)', () => {
     expect(result.status).toBe(200);
     expect(result.headers.get('x-request-id')).toBe(requestId);
     const token = (result.body as { access_token: string }).access_token;
-    await new Promise((r) => setTimeout(r, 300)); // let the log streams flush
     for (const service of ['gateway', 'token', 'clients', 'keys']) {
-      const lines = readFileSync(join(topology.logDir, `${service}.log`), 'utf8').split('\n').filter((l) => l.startsWith('{'));
-      const tagged = lines.filter((l) => (JSON.parse(l) as { reqId?: string }).reqId === requestId);
-      expect([service, tagged.length > 0]).toEqual([service, true]);
+      const jsonLines = () => readFileSync(join(topology.logDir, `${service}.log`), 'utf8').split('\n').filter((l) => l.startsWith('{'));
+      const tagged = (lines: string[]) => lines.filter((l) => (JSON.parse(l) as { reqId?: string }).reqId === requestId);
+      // The log files are written by the child processes' pipes: wait (bounded) until the line lands.
+      const lines = await eventually(jsonLines, (current) => tagged(current).length > 0);
+      expect([service, tagged(lines).length > 0]).toEqual([service, true]);
       const all = lines.join('\n');
       expect(all).not.toContain(client.client_secret);
       expect(all).not.toContain(token);

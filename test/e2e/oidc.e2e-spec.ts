@@ -15,6 +15,7 @@ import {
   type CreatedClient,
   type TokenBody,
 } from '../support/oauth-http';
+import { eventually } from '../support/eventually';
 
 const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
 
@@ -45,20 +46,6 @@ const pkce = () => {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 };
-
-/**
- * The revocation of a grant reaches the introspection instances as an event: immediate in the
- * standalone topology, a NATS hop later in the distributed one. Polls briefly, then gives the answer.
- */
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-}
 
 describe.each(TOPOLOGIES)('OpenID Connect authorization-code flow (%s)', (kind) => {
   let topology: Topology;

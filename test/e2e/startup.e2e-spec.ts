@@ -1,4 +1,4 @@
-import { appEntry } from '@argus/testing';
+import { appEntry, appEnvironment } from '@argus/testing';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ interface Run {
 /** Runs an app until it prints `until` (then stops it with SIGTERM) or exits by itself. */
 function runApp(app: string, env: Record<string, string>, cwd: string, until?: RegExp): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [appEntry(app)], { env: { ...process.env, ...env }, cwd });
+    const child = spawn(process.execPath, [appEntry(app)], { env: appEnvironment(env), cwd });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -72,7 +72,7 @@ describe('start-up', () => {
     expect(first.stdout).not.toContain('Error happened during shutdown');
 
     let verified = false;
-    const second = spawn(process.execPath, [appEntry('standalone')], { env: { ...process.env, ...env }, cwd: dir });
+    const second = spawn(process.execPath, [appEntry('standalone')], { env: appEnvironment(env), cwd: dir });
     let output = '';
     second.stdout.on('data', async (chunk) => {
       output += chunk;

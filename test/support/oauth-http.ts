@@ -98,3 +98,11 @@ export async function metricValue(opsUrl: string, name: string, labels: Record<s
   }
   return total;
 }
+
+/**
+ * How many JWTs the keys service has signed: counted where a token is made, so a request that
+ * failed after signing (a token made but withheld) still shows, unlike a counter of responses.
+ */
+export function jwtsSigned(topology: Topology, typ = 'at+jwt'): Promise<number> {
+  return metricValue(topology.processes[topology.kind === 'standalone' ? 'standalone' : 'keys'], 'argus_jwts_signed_total', { typ });
+}

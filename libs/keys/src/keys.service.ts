@@ -12,6 +12,7 @@ import {
 import { EventBus } from '@argus/events';
 import { InvalidRequest } from '@argus/oauth';
 import { nowSeconds } from '@argus/persistence';
+import { jwtsSigned } from '@argus/platform';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type KeyLike } from 'jose';
@@ -54,6 +55,7 @@ export class KeysService implements KeysApi, OnModuleInit {
     const key = this.activeKeys.get(alg);
     if (!key) throw new InvalidRequest(`no active signing key for alg ${alg}`);
     const jwt = await new SignJWT(payload).setProtectedHeader({ alg, kid: key.kid, typ }).sign(key.privateKey);
+    jwtsSigned.inc({ typ });
     return { jwt, kid: key.kid };
   }
 

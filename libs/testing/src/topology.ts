@@ -78,10 +78,22 @@ interface RunningProcess {
   opsUrl: string;
 }
 
+/**
+ * The environment an app under test starts with: the caller's, less every setting the app reads
+ * (ARGUS_*, DATABASE_URL, NATS_URL, PORT, HOST, LOG_LEVEL), plus `env`. A test run from a shell
+ * that has, say, ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID set must not start a different app.
+ */
+export function appEnvironment(env: Record<string, string>): Record<string, string> {
+  const inherited = Object.entries(process.env).filter(
+    (entry): entry is [string, string] => entry[1] !== undefined && !/^(ARGUS_|DATABASE_URL$|NATS_URL$|PORT$|HOST$|LOG_LEVEL$)/.test(entry[0]),
+  );
+  return { ...Object.fromEntries(inherited), ...env };
+}
+
 function startProcess(name: string, app: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): RunningProcess {
   const log = createWriteStream(join(logDir, `${name}.log`));
   const child = spawn(process.execPath, [...nodeArgs, appEntry(app)], {
-    env: { ...process.env, ...env },
+    env: appEnvironment(env),
     cwd: logDir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

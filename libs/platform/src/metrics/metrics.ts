@@ -26,6 +26,14 @@ export const tokensIssued = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Every JWT the keys service signs, by `typ`: what "nothing was issued" is checked against. */
+export const jwtsSigned = new Counter({
+  name: 'argus_jwts_signed_total',
+  help: 'JWTs signed by the keys service, by typ (at+jwt, rt+jwt, JWT)',
+  labelNames: ['typ'] as const,
+  registers: [metricsRegistry],
+});
+
 export const natsRequestDuration = new Histogram({
   name: 'argus_nats_request_duration_seconds',
   help: 'Latency of NATS request/reply calls to other services',

@@ -146,9 +146,10 @@ describe(ClientCredentialsGrant.name, () => {
   });
 
   it('does not return a token whose event could not be published (strict audit)', async () => {
-    bus.subscribe('token.issued', () => {
-      throw new Error('JetStream did not acknowledge');
-    });
+    // The bus refuses asynchronously, as JetStream does when no stream acknowledges the event.
+    jest.spyOn(bus, 'publish').mockRejectedValue(new Error('JetStream did not acknowledge'));
     await expect(grant.handle({ client: CLIENT, params: {}, clientIp: '10.0.0.1' })).rejects.toThrow('JetStream');
+    // A token was signed, and withheld: the refusal is the audit's, not an earlier failure.
+    expect(keys.requests).toHaveLength(1);
   });
 });
