@@ -62,6 +62,10 @@ export class ArgusConfig {
   @Transform(toInt) @IsInt() @Min(60) @Max(86400)
   ARGUS_ACCESS_TOKEN_TTL = 900;
 
+  /** Access-token `nbf` is this many seconds before `iat`, so a resource server up to this far behind accepts a fresh token. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  ARGUS_NBF_BACKDATE_SECONDS = 5;
+
   /** How long a verified client secret is remembered (HMAC) so the hot path skips argon2id. */
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   ARGUS_SECRET_CACHE_TTL = 300;
