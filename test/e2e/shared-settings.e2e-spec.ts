@@ -8,13 +8,14 @@ const DEADLINE_MS = 90_000;
 interface Readiness {
   status: number;
   message?: string;
+  retryAfter?: string | null;
 }
 
 async function readiness(opsUrl: string): Promise<Readiness> {
   try {
     const response = await fetch(`${opsUrl}/readyz`);
     const body = (await response.json()) as { error?: Record<string, { message?: string }> };
-    return { status: response.status, message: body.error?.['shared-settings']?.message };
+    return { status: response.status, message: body.error?.['shared-settings']?.message, retryAfter: response.headers.get('retry-after') };
   } catch {
     return { status: 0 };
   }
@@ -51,6 +52,7 @@ describe('one service started with a different ARGUS_ISSUER (distributed)', () =
   it('makes the gateway not ready, naming ARGUS_ISSUER, both values and the odd process', async () => {
     const gateway = await settingsProblem(topology.processes.gateway);
     expect(gateway.status).toBe(503);
+    expect(gateway.retryAfter).toBe('5');
     expect(gateway.message).toMatch(/^settings differ between services/);
     expect(gateway.message).toContain(`ARGUS_ISSUER is "${topology.baseUrl}" here but "${WRONG_ISSUER}" at token@`);
   });
