@@ -2,7 +2,7 @@ import { freePort, startTopology, type Topology } from '@argus/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { Browser, errorCode } from '../support/browser-flow';
-import { adminCall, adminToken, basic, clientCredentialsToken, createClient, postForm, request, type CreatedClient, type TokenBody } from '../support/oauth-http';
+import { adminCall, adminToken, basic, clientCredentialsToken, createClient, metricValue, postForm, request, type CreatedClient, type TokenBody } from '../support/oauth-http';
 
 const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
 
@@ -90,6 +90,7 @@ describe.each(TOPOLOGIES)('HTTP hardening (%s)', (kind) => {
       const limited = await request(url(`/oauth2/authorize?${authorizeQuery()}`), { redirect: 'manual', headers: via(attacker) });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await metricValue(opsUrl, 'argus_rate_limited_total', { limit: 'page' })).toBeGreaterThan(0);
       expect(limited.headers.get('content-type')).toMatch(/^text\/html/);
       expect(errorCode(limited.text)).toBe('temporarily_unavailable');
       // The login page and a POST to the authorization endpoint share the same budget.

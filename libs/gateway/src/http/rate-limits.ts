@@ -1,4 +1,4 @@
-import type { ArgusConfig } from '@argus/platform';
+import { rateLimited, type ArgusConfig } from '@argus/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { errorPage } from '../browser/pages';
@@ -38,6 +38,7 @@ export function registerRateLimits(fastify: FastifyInstance, config: ArgusConfig
       await limiter.consume(request.ip);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      rateLimited.inc({ limit: audience });
       return tooManyRequests(request, reply, audience, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
     }
   });
