@@ -45,6 +45,9 @@ describe('start-up', () => {
     ['ARGUS_KEK', 'too-short'],
     ['DATABASE_URL', 'mysql://x'],
     ['ARGUS_ISSUER', 'ftp://example.com'],
+    // `true` would believe the left-most X-Forwarded-For entry, which any caller writes.
+    ['ARGUS_TRUST_PROXY', 'true'],
+    ['ARGUS_OPS_PORT', '70000'],
   ])('a bad %s stops the process with a message naming it', async (name, value) => {
     const run = await runApp('standalone', { [name]: value, ARGUS_DATA_DIR: dir }, dir);
     expect(run.code).toBe(1);

@@ -43,7 +43,11 @@ interface CookieEntry {
 export class Browser {
   private readonly jar = new Map<string, CookieEntry>();
 
-  constructor(readonly baseUrl: string) {}
+  /** `headers` go with every request (e.g. an X-Forwarded-For through a trusted proxy). */
+  constructor(
+    readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   /** A cookie's value, or undefined. */
   cookie(name: string): string | undefined {
@@ -57,7 +61,7 @@ export class Browser {
 
   /** A second browser that shares nothing with this one. */
   fresh(): Browser {
-    return new Browser(this.baseUrl);
+    return new Browser(this.baseUrl, this.headers);
   }
 
   async get(url: string): Promise<Hop> {
@@ -135,7 +139,7 @@ export class Browser {
   }
 
   private async send(url: string, init: RequestInit): Promise<Hop> {
-    const headers = new Headers(init.headers);
+    const headers = new Headers({ ...this.headers, ...Object.fromEntries(new Headers(init.headers)) });
     const cookie = [...this.jar].map(([name, { value }]) => `${name}=${value}`).join('; ');
     if (cookie) headers.set('cookie', cookie);
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mountOpenApi } from '@argus/gateway';
+import { configureGatewayApp } from '@argus/gateway';
 import { createHttpApp, createLogger, listen, loadConfigOrExit, useProcessLogger } from '@argus/platform';
 import { GatewayAppModule } from './gateway.module';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await createHttpApp(GatewayAppModule, config, logger);
-  mountOpenApi(app, config.ARGUS_ISSUER);
+  configureGatewayApp(app, config);
   await listen(app, config);
   logger.info({ port: config.PORT, issuer: config.ARGUS_ISSUER }, 'gateway ready');
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ClientsService } from '@argus/clients';
-import { mountOpenApi } from '@argus/gateway';
+import { configureGatewayApp } from '@argus/gateway';
 import { createHttpApp, createLogger, listen, loadConfigOrExit, useProcessLogger } from '@argus/platform';
 import { StandaloneModule } from './standalone.module';
 
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await createHttpApp(StandaloneModule, config, logger);
-  mountOpenApi(app, config.ARGUS_ISSUER);
+  configureGatewayApp(app, config);
   await app.init();
 
   const fixed = config.bootstrapAdmin;

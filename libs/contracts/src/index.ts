@@ -5,3 +5,4 @@ export * from './introspection';
 export * from './keys';
 export * from './events';
 export * from './authorization';
+export * from './ops';

@@ -23,6 +23,10 @@ export interface Topology {
 export interface TopologyOptions {
   introspectionInstances?: number;
   env?: Record<string, string>;
+  /** Extra environment for one process by name (`standalone`, `gateway`, `token`, `introspection-1`, ...), over `env`. */
+  processEnv?: Record<string, Record<string, string>>;
+  /** false: return once every process is started, without waiting for /readyz 200 (to test a process that must not become ready). */
+  waitForReady?: boolean;
   /** Extra node flags per process name, e.g. `--cpu-prof`. */
   nodeArgs?: Record<string, string[]>;
   logLevel?: string;
@@ -155,9 +159,10 @@ export async function startStandalone(options: TopologyOptions = {}): Promise<To
     ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET: admin.clientSecret,
     LOG_LEVEL: options.logLevel ?? 'info',
     ...options.env,
+    ...options.processEnv?.standalone,
   }, logDir, options.nodeArgs?.standalone);
   try {
-    await waitReady(proc, logDir);
+    if (options.waitForReady !== false) await waitReady(proc, logDir);
   } catch (err) {
     await stopProcesses([proc]);
     throw err;
@@ -230,9 +235,9 @@ export async function startDistributed(options: TopologyOptions = {}): Promise<T
   try {
     for (const [name, app] of plan) {
       const port = name === 'gateway' ? gatewayPort : await freePort();
-      processes.push(startProcess(name, app, { ...common, PORT: String(port) }, logDir, options.nodeArgs?.[name]));
+      processes.push(startProcess(name, app, { ...common, PORT: String(port), ...options.processEnv?.[name] }, logDir, options.nodeArgs?.[name]));
     }
-    await Promise.all(processes.map((p) => waitReady(p, logDir)));
+    if (options.waitForReady !== false) await Promise.all(processes.map((p) => waitReady(p, logDir)));
   } catch (err) {
     await cleanup();
     throw err;

@@ -47,7 +47,9 @@ export class AccessTokenIssuer {
       aud: this.config.accessTokenAudience,
       exp: now + expiresIn,
       iat: now,
-      nbf: now,
+      // Backdated so a resource server whose clock is a little behind accepts a fresh token
+      // (RFC 7519 §4.1.5 allows "some small leeway"); `iat` stays the true issue time.
+      nbf: now - this.config.ARGUS_NBF_BACKDATE_SECONDS,
       jti,
       client_id: spec.clientId,
       scope,

@@ -5,7 +5,7 @@ import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/commo
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { browserId, cookieOptions, SESSION_COOKIE, sessionToken } from './browser-cookies';
+import { browserId, clearSessionCookie, sessionToken, setSessionCookie } from './browser-cookies';
 import { consentPage, errorPage, formPostPage, loginPage, logoutConfirmationPage, signedOutPage } from './pages';
 
 // No form-action: browsers apply it to where a form's redirect leads, and the consent and login
@@ -59,10 +59,10 @@ export class BrowserController {
         username: form.username ?? '',
         password: form.password ?? '',
         browser_id: browser,
-        session_token: sessionToken(request),
+        session_token: sessionToken(request, this.issuer),
         client_ip: request.ip,
       });
-      if (session) reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(this.issuer, session.max_age));
+      if (session) setSessionCookie(reply, this.issuer, session.token, session.max_age);
       if (outcome.kind === 'login' && outcome.error) {
         const view = await this.authorization.pending({ request_id: outcome.request_id, browser_id: browser });
         return loginPage(view, outcome.error);
@@ -88,7 +88,7 @@ export class BrowserController {
         csrf_token: form.csrf_token ?? '',
         decision: form.decision ?? '',
         browser_id: browserId(request, reply, this.issuer),
-        session_token: sessionToken(request),
+        session_token: sessionToken(request, this.issuer),
         client_ip: request.ip,
       });
       return this.respond(reply, outcome);
@@ -127,7 +127,7 @@ export class BrowserController {
         params: form.values,
         repeated: form.repeated,
         browser_id: browserId(request, reply, this.issuer),
-        session_token: sessionToken(request),
+        session_token: sessionToken(request, this.issuer),
         client_ip: request.ip,
       });
       return this.respond(reply, outcome);
@@ -142,13 +142,13 @@ export class BrowserController {
         return logoutConfirmationPage(params);
       }
       const { redirect_to } = await this.authorization.endSession({
-        session_token: sessionToken(request),
+        session_token: sessionToken(request, this.issuer),
         id_token_hint: params.id_token_hint || undefined,
         post_logout_redirect_uri: params.post_logout_redirect_uri || undefined,
         state: params.state || undefined,
         client_id: params.client_id || undefined,
       });
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(reply, this.issuer);
       if (redirect_to) {
         reply.redirect(redirect_to, 302);
         return undefined;

@@ -4,6 +4,7 @@ import { FormBody } from '@argus/platform';
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bearerFromHeader } from './bearer-token';
 import { noStore } from './request-params';
 
 /** OIDC Core §5.3: the claims of the token's user that its scopes release. */
@@ -46,7 +47,5 @@ function bearerToken(request: FastifyRequest): string {
   const fromBody = request.body instanceof FormBody ? request.body.values.access_token : undefined;
   if (header && fromBody) throw new InvalidRequest('the access token was sent both in the header and in the body');
   if (fromBody) return fromBody;
-  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(header ?? '');
-  if (!match) throw new InvalidToken('a Bearer access token is required');
-  return match[1];
+  return bearerFromHeader(header, 'a Bearer access token is required');
 }

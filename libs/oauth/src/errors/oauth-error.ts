@@ -95,6 +95,12 @@ export class InvalidToken extends OAuthError {
   }
 }
 
+/**
+ * RFC 6750 §3.1: a request with no Bearer credentials at all. Still 401 `invalid_token` in the
+ * body, but the challenge carries no error code (the filter checks for this class).
+ */
+export class MissingBearerToken extends InvalidToken {}
+
 /** RFC 6750 §3.1 */
 export class InsufficientScope extends OAuthError {
   constructor(description: string) {

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync } from 'class-validator';
+import { TrustedProxyList } from './trusted-proxy-list';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 /** Only true/false/1/0: anything else stays a string and fails validation, naming the variable. */
@@ -44,9 +45,37 @@ export class ArgusConfig {
   @IsOptional() @IsString() @Matches(/^.{32,}$/, { message: 'ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET must be at least 32 characters' })
   ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET?: string;
 
-  /** `false`, `true`, or a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is honoured. */
-  @IsString()
+  /**
+   * `false`, or a comma-separated list of proxy addresses/CIDRs (or `loopback`, `linklocal`,
+   * `uniquelocal`) whose X-Forwarded-For entries are honoured: the client address is the
+   * right-most one not added by a listed proxy. `true` is refused (it trusts the left-most
+   * entry, which any caller can write).
+   */
+  @IsString() @Validate(TrustedProxyList)
   ARGUS_TRUST_PROXY = 'false';
+
+  /** Set → /metrics and /docs are served only on this port (404 on PORT); /healthz and /readyz on both. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  ARGUS_OPS_PORT?: number;
+
+  /**
+   * Anonymous (pre-authentication) requests per source address and window at the gateway:
+   * authorize, login, consent, logout. Per gateway process (memory); `0` disables.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000000)
+  ARGUS_RATE_LIMIT_ANONYMOUS = 600;
+
+  /**
+   * Requests per source address and window at the client-authenticated endpoints (token,
+   * introspect, revoke, register): generous, since one service host legitimately sends thousands
+   * of client-credentials requests a second. `0` disables.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10000000)
+  ARGUS_RATE_LIMIT_CLIENT = 600000;
+
+  /** Length of the rate-limit window, seconds. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  ARGUS_RATE_LIMIT_WINDOW = 60;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -61,6 +90,10 @@ export class ArgusConfig {
   /** 15 minutes: short enough that a leaked token is worth little, long enough to cache. */
   @Transform(toInt) @IsInt() @Min(60) @Max(86400)
   ARGUS_ACCESS_TOKEN_TTL = 900;
+
+  /** Access-token `nbf` is this many seconds before `iat`, so a resource server up to this far behind accepts a fresh token. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  ARGUS_NBF_BACKDATE_SECONDS = 5;
 
   /** How long a verified client secret is remembered (HMAC) so the hot path skips argon2id. */
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
@@ -119,7 +152,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ArgusConfig {
   const known = Object.keys(new ArgusConfig());
   const input: Record<string, unknown> = {};
-  for (const key of [...known, 'NATS_URL', 'ARGUS_KEK', 'ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID', 'ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET', 'ARGUS_ACCESS_TOKEN_AUDIENCE', 'ARGUS_QUEUE_GROUP']) {
+  for (const key of [...known, 'NATS_URL', 'ARGUS_KEK', 'ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID', 'ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET', 'ARGUS_ACCESS_TOKEN_AUDIENCE', 'ARGUS_QUEUE_GROUP', 'ARGUS_OPS_PORT']) {
     if (env[key] !== undefined && env[key] !== '') input[key] = env[key];
   }
   const config = plainToInstance(ArgusConfig, input, { exposeDefaultValues: true });
@@ -130,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ArgusConfig {
   }
   if (Boolean(config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID) !== Boolean(config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET)) {
     problems.push('ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID and ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET must be set together');
+  }
+  if (config.ARGUS_OPS_PORT !== undefined && config.ARGUS_OPS_PORT === config.PORT) {
+    problems.push('ARGUS_OPS_PORT must differ from PORT (it is a second listener for /metrics and /docs)');
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;

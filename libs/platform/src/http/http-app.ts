@@ -6,18 +6,18 @@ import fastifyCookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { loadConfig, type ArgusConfig } from '../config/argus-config';
+import { trustedProxies } from '../config/trusted-proxy-list';
 import { runWithRequestId, REQUEST_ID_HEADER } from '../context/request-context';
 import { PinoNestLogger } from '../logging/logger';
 import { httpRequestDuration } from '../metrics/metrics';
 import { registerFormParser } from './form-body';
+import { registerJsonParser } from './json-body';
+import { registerMethodNotAllowed } from './method-not-allowed';
+import { OpsPort } from './ops-port';
 import { OAuthExceptionFilter } from './oauth-exception.filter';
 
-/** `false`, `true`, or a list of proxy addresses (RFC 7239 style trust for X-Forwarded-For). */
-export function trustProxySetting(value: string): boolean | string[] {
-  if (value === 'true') return true;
-  if (value === 'false' || value === '') return false;
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
-}
+/** The second listener of each app started with ARGUS_OPS_PORT. */
+const opsPorts = new WeakMap<INestApplication, OpsPort>();
 
 /**
  * A Nest app on Fastify with what every Argus app shares: pino JSON logs with a request id,
@@ -31,7 +31,8 @@ export async function createHttpApp(module: Type<unknown>, config: ArgusConfig, 
     requestIdHeader: REQUEST_ID_HEADER,
     genReqId: () => randomUUID(),
     bodyLimit: config.ARGUS_MAX_BODY_BYTES,
-    trustProxy: trustProxySetting(config.ARGUS_TRUST_PROXY),
+    // A list (never `true`): Fastify then takes the right-most X-Forwarded-For entry not added by a listed proxy.
+    trustProxy: trustedProxies(config.ARGUS_TRUST_PROXY),
     routerOptions: { ignoreTrailingSlash: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
@@ -41,9 +42,14 @@ export async function createHttpApp(module: Type<unknown>, config: ArgusConfig, 
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie);
   registerFormParser(fastify, config.ARGUS_MAX_BODY_BYTES);
+  registerJsonParser(fastify, config.ARGUS_MAX_BODY_BYTES);
+  registerMethodNotAllowed(fastify);
+  if (config.ARGUS_OPS_PORT !== undefined) opsPorts.set(app, new OpsPort(fastify, config.ARGUS_OPS_PORT));
   fastify.addHook('onRequest', (request, _reply, done) => runWithRequestId(request.id, done));
   fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // No response is ever to be content-sniffed into something else (e.g. JSON rendered as HTML).
+    reply.header('X-Content-Type-Options', 'nosniff');
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -70,4 +76,5 @@ export function loadConfigOrExit(): ArgusConfig {
 
 export async function listen(app: INestApplication, config: ArgusConfig): Promise<void> {
   await app.listen(config.PORT, config.HOST);
+  await opsPorts.get(app)?.listen(config.HOST);
 }

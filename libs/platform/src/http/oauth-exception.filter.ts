@@ -1,4 +1,4 @@
-import { toOAuthError, OAuthError, InvalidRequest } from '@argus/oauth';
+import { toOAuthError, OAuthError, InvalidRequest, MissingBearerToken } from '@argus/oauth';
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER, type Logger } from '../logging/logging.module';
@@ -22,7 +22,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     else if (error.detail) this.logger.info({ detail: error.detail, reqId: request.id }, error.error);
 
     // The challenge follows the error: RFC 6750 §3 for Bearer tokens, RFC 6749 §5.2 for clients.
-    if (BEARER_ERRORS.has(error.error)) reply.header('WWW-Authenticate', `Bearer realm="argus", error="${error.error}"`);
+    // RFC 6750 §3.1: no error code in the challenge when the request carried no credentials.
+    if (error instanceof MissingBearerToken) reply.header('WWW-Authenticate', 'Bearer realm="argus"');
+    else if (BEARER_ERRORS.has(error.error)) reply.header('WWW-Authenticate', `Bearer realm="argus", error="${error.error}"`);
     else if (error.status === 401) reply.header('WWW-Authenticate', 'Basic realm="argus"');
     reply
       .status(error.status)

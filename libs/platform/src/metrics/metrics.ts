@@ -48,3 +48,10 @@ export const rpcHandled = new Counter({
   labelNames: ['subject'] as const,
   registers: [metricsRegistry],
 });
+
+export const rateLimited = new Counter({
+  name: 'argus_rate_limited_total',
+  help: 'Requests refused with 429 by the gateway, by limit (page, client)',
+  labelNames: ['limit'] as const,
+  registers: [metricsRegistry],
+});

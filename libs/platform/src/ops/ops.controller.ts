@@ -1,4 +1,5 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { metricsRegistry } from '../metrics/metrics';
@@ -22,10 +23,24 @@ export class OpsController {
     return this.health.check([]);
   }
 
-  /** Ready: every registered dependency (database, NATS) answers. */
+  /**
+   * Ready: every registered dependency (database, NATS) answers and the shared settings agree.
+   * Not ready is 503 with Retry-After and the per-dependency detail (terminus' body), written
+   * here so the OAuth error filter does not turn it into a 500.
+   */
   @Get('readyz')
   @HealthCheck()
-  ready() {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.checkDependencies();
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      reply.code(503).header('Retry-After', '5').header('Cache-Control', 'no-store');
+      return err.getResponse();
+    }
+  }
+
+  private checkDependencies() {
     return this.health.check(
       this.readiness.entries().map(([name, probe]) => async () => {
         const session = this.indicators.check(name);
