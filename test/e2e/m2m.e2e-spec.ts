@@ -49,10 +49,24 @@ describe.each(TOPOLOGIES)('machine-to-machine path (%s)', (kind) => {
       expect(body.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials']);
       const rfc8414 = await request(`${topology.baseUrl}/.well-known/oauth-authorization-server`);
       expect(rfc8414.body).toEqual(body);
-      for (const key of Object.keys(body).filter((k) => k.endsWith('_endpoint') || k === 'jwks_uri')) {
-        const url = body[key] as string;
-        const probe = await fetch(url, { method: key === 'jwks_uri' ? 'GET' : 'POST' });
-        expect([key, probe.status]).not.toEqual([key, 404]);
+      // Each listed endpoint answers its own method with what an empty request deserves there (an
+      // endpoint missing from this table fails the test: list what it should answer).
+      const emptyRequestAnswers: Record<string, [method: string, status: number, error?: string]> = {
+        authorization_endpoint: ['GET', 400],
+        token_endpoint: ['POST', 400, 'invalid_request'],
+        introspection_endpoint: ['POST', 400, 'invalid_request'],
+        revocation_endpoint: ['POST', 400, 'invalid_request'],
+        userinfo_endpoint: ['GET', 401, 'invalid_token'],
+        end_session_endpoint: ['GET', 200],
+        jwks_uri: ['GET', 200],
+      };
+      const listed = Object.keys(body).filter((k) => k.endsWith('_endpoint') || k === 'jwks_uri');
+      expect(listed.sort()).toEqual(Object.keys(emptyRequestAnswers).sort());
+      for (const key of listed) {
+        const [method, status, error] = emptyRequestAnswers[key];
+        const probe = await request(body[key] as string, { method, redirect: 'manual' });
+        expect([key, probe.status]).toEqual([key, status]);
+        if (error) expect([key, probe.body.error]).toEqual([key, error]);
       }
     });
 
