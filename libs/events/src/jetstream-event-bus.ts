@@ -1,5 +1,5 @@
 import { EVENTS_STREAM, EVENTS_SUBJECT_ROOT, eventSubject, type CloudEvent } from '@argus/contracts';
-import { DeliverPolicy, Events, JSONCodec, RetentionPolicy, StorageType, type JetStreamClient, type NatsConnection } from 'nats';
+import { consumerOpts, Events, JSONCodec, RetentionPolicy, StorageType, type JetStreamClient, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { EventBus, shortType, type EventHandler } from './event-bus';
 
@@ -122,8 +122,9 @@ export class JetStreamEventBus extends EventBus {
   private async follow(subject: string, handler: EventHandler, delivered: (seq: number) => void): Promise<void> {
     while (!this.nats.isClosed() && !this.nats.isDraining()) {
       try {
-        const consumer = await this.jetstream.consumers.get(EVENTS_STREAM, { filterSubjects: subject, deliver_policy: DeliverPolicy.All });
-        for await (const message of await consumer.consume()) {
+        // The push-based ordered consumer: the pull-based `consumers.get` API needs NATS 2.10+.
+        const options = consumerOpts().orderedConsumer().deliverAll();
+        for await (const message of await this.jetstream.subscribe(subject, options)) {
           try {
             await handler(codec.decode(message.data));
           } catch (err) {
