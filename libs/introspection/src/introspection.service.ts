@@ -127,8 +127,10 @@ export class IntrospectionService implements IntrospectionApi, OnModuleInit, OnA
     }
     if (this.denylist.has(Denylist.jtiKey(claims.jti))) return { revoked: true };
     const data: TokenRevokedData = { jti: claims.jti, client_id: claims.client_id, exp: claims.exp };
-    await this.recordRevocation(data);
+    // Published first: if JetStream cannot take it, nothing is recorded and the client's retry
+    // starts over, instead of finding the token "already revoked" here while no other instance knows.
     await this.events.publish(buildEvent('introspection', EventTypes.tokenRevoked, claims.jti, data));
+    await this.recordRevocation(data);
     return { revoked: true };
   }
 

@@ -149,8 +149,10 @@ export class RefreshTokens implements OnModuleInit, OnApplicationShutdown {
 
   /** Revokes the family and denylists its access tokens (their `grant_id`) everywhere. */
   async revokeGrant(row: Pick<RefreshTokenEntity, 'grantId' | 'clientId'>, reason: string): Promise<void> {
-    await this.revokeFamily(row.grantId);
+    // The event first (the durable record introspection replays): if it fails, nothing changed and
+    // a retry (another reuse, another revocation request) revokes again.
     const exp = nowSeconds() + DEFAULT_REFRESH_TOKEN_TTL;
     await this.events.publish(buildEvent('token', EventTypes.tokenRevoked, row.grantId, { grant_id: row.grantId, client_id: row.clientId, exp, reason }));
+    await this.revokeFamily(row.grantId);
   }
 }
