@@ -261,7 +261,13 @@ describe.each(TOPOLOGIES)('token trust: revocation durability, introspection rig
         await expectDead();
         return;
       }
-      await topology.restart('introspection-1', () => topology.restart('introspection-2', revokeElsewhere));
+      const withIntrospectionDown = async () => {
+        // DESIGN.md: an outage is 503, never 500 (NATS "no responders").
+        const outage = await adminCall(topology, admin, 'GET', '/admin/clients');
+        expect([outage.status, outage.body.error]).toEqual([503, 'temporarily_unavailable']);
+        await revokeElsewhere();
+      };
+      await topology.restart('introspection-1', () => topology.restart('introspection-2', withIntrospectionDown));
       await expectDead();
       // A new instance, started after all of it, knows it too (table + replay), and answers.
       const added = await topology.addProcess('introspection-3', 'introspection');
