@@ -88,7 +88,10 @@ export class JetStreamEventBus extends EventBus {
     const manager = await this.nats.jetstreamManager();
     const lastSeq = await manager.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject }).then(
       (message) => message.seq,
-      () => 0, // nothing retained for this subject
+      (err: Error) => {
+        if (/no message found/i.test(err.message)) return 0; // nothing retained for this subject
+        throw err; // JetStream unreachable: this instance must not answer without its history
+      },
     );
     let caughtUp!: () => void;
     const done = new Promise<void>((resolve) => (caughtUp = resolve));
