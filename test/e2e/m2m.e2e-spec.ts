@@ -22,6 +22,8 @@ describe.each(TOPOLOGIES)('machine-to-machine path (%s)', (kind) => {
   let topology: Topology;
   let admin: string;
   let service: CreatedClient;
+  /** Registered with argus:introspect: may introspect other clients' tokens (RFC 7662 §4). */
+  let resourceServer: CreatedClient;
 
   const tokenUrl = () => `${topology.baseUrl}/oauth2/token`;
   const issued = () => jwtsSigned(topology);
@@ -34,6 +36,7 @@ describe.each(TOPOLOGIES)('machine-to-machine path (%s)', (kind) => {
       grant_types: ['client_credentials'],
       scope: 'api:read api:write',
     });
+    resourceServer = await createClient(topology, admin, { client_name: 'resource server', grant_types: ['client_credentials'], scope: 'argus:introspect' });
   });
 
   afterAll(async () => {
@@ -249,19 +252,19 @@ describe.each(TOPOLOGIES)('machine-to-machine path (%s)', (kind) => {
     it('tokens of a disabled client are inactive at once, and active again when re-enabled', async () => {
       const client = await createClient(topology, admin, { grant_types: ['client_credentials'], scope: 'x' });
       const token = await clientCredentialsToken(topology, client.client_id, client.client_secret);
-      expect((await introspect(topology, service.client_id, service.client_secret, token)).active).toBe(true);
+      expect((await introspect(topology, resourceServer.client_id, resourceServer.client_secret, token)).active).toBe(true);
       expect((await adminCall(topology, admin, 'PATCH', `/admin/clients/${client.client_id}`, { enabled: false })).status).toBe(200);
-      for (let i = 0; i < 6; i += 1) expect(await introspect(topology, service.client_id, service.client_secret, token)).toEqual({ active: false });
+      for (let i = 0; i < 6; i += 1) expect(await introspect(topology, resourceServer.client_id, resourceServer.client_secret, token)).toEqual({ active: false });
       expect((await adminCall(topology, admin, 'PATCH', `/admin/clients/${client.client_id}`, { enabled: true })).status).toBe(200);
-      expect((await introspect(topology, service.client_id, service.client_secret, token)).active).toBe(true);
+      expect((await introspect(topology, resourceServer.client_id, resourceServer.client_secret, token)).active).toBe(true);
     });
 
     it('tokens of a deleted client are inactive at once', async () => {
       const client = await createClient(topology, admin, { grant_types: ['client_credentials'], scope: 'x' });
       const token = await clientCredentialsToken(topology, client.client_id, client.client_secret);
-      expect((await introspect(topology, service.client_id, service.client_secret, token)).active).toBe(true);
+      expect((await introspect(topology, resourceServer.client_id, resourceServer.client_secret, token)).active).toBe(true);
       expect((await adminCall(topology, admin, 'DELETE', `/admin/clients/${client.client_id}`)).status).toBe(204);
-      for (let i = 0; i < 6; i += 1) expect(await introspect(topology, service.client_id, service.client_secret, token)).toEqual({ active: false });
+      for (let i = 0; i < 6; i += 1) expect(await introspect(topology, resourceServer.client_id, resourceServer.client_secret, token)).toEqual({ active: false });
       const again = await postForm(tokenUrl(), { grant_type: 'client_credentials' }, { authorization: basic(client.client_id, client.client_secret) });
       expect(again.status).toBe(401);
     });

@@ -125,7 +125,8 @@ describe.each(TOPOLOGIES)('OpenID Connect authorization-code flow (%s)', (kind) 
     };
     rp = await createClient(topology, admin, rpMetadata);
     otherRp = await createClient(topology, admin, { ...rpMetadata, client_name: 'Another Relying Party' });
-    service = await createClient(topology, admin, { grant_types: ['client_credentials'], scope: 'api:read' });
+    // A resource server: argus:introspect lets it introspect the RP's tokens (RFC 7662 §4, introspection-policy.ts).
+    service = await createClient(topology, admin, { grant_types: ['client_credentials'], scope: 'api:read argus:introspect' });
 
     browser = new Browser(topology.baseUrl);
     const first = await browser.signIn(

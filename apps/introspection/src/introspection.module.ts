@@ -1,4 +1,4 @@
-import { ClientsContract, KeysContract, TokenContract } from '@argus/contracts';
+import { AuthorizationContract, ClientsContract, KeysContract, TokenContract } from '@argus/contracts';
 import { EventsModule } from '@argus/events';
 import { IntrospectionCoreModule } from '@argus/introspection';
 import { PlatformModule } from '@argus/platform';
@@ -7,7 +7,7 @@ import { IntrospectionNatsHandler } from './nats/introspection.handler';
 
 @Module({
   imports: [
-    PlatformModule.forApp('introspection', [{ contract: ClientsContract }, { contract: KeysContract }, { contract: TokenContract }]),
+    PlatformModule.forApp('introspection', [{ contract: ClientsContract }, { contract: KeysContract }, { contract: TokenContract }, { contract: AuthorizationContract }]),
     EventsModule,
     IntrospectionCoreModule,
   ],

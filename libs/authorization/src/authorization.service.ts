@@ -22,6 +22,7 @@ import {
   type UpdateUserRequest,
   type UserIdRequest,
   type UserinfoRequest,
+  type UserStatusRequest,
   type UserRecord,
 } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
@@ -210,15 +211,24 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     };
   }
 
-  async userinfo({ sub, scope }: UserinfoRequest): Promise<Record<string, unknown>> {
+  /** OIDC Core §5.3, with the platform rules applied again: the claims of scopes the client may still ask for. */
+  async userinfo({ sub, scope, client_id }: UserinfoRequest): Promise<Record<string, unknown>> {
     const user = await this.directory.findById(sub);
     if (!user || !user.enabled) throw new InvalidToken('the user of this token no longer exists');
-    return claimsForScope(user, scope);
+    if (client_id === undefined) return claimsForScope(user, scope);
+    const client = await this.findClient(client_id);
+    // RFC 6750 §3.1: the grant behind the token no longer stands, so the token is invalid (401).
+    if (!client || !holdsRequiredRole(user, client)) throw new InvalidToken('the user may no longer use the client this token was issued to');
+    const allowed = new Set(client.scope.split(' '));
+    return claimsForScope(user, scope.filter((s) => allowed.has(s)));
   }
 
-  async userStatus({ id }: UserIdRequest): Promise<{ active: boolean }> {
+  async userStatus({ id, client_id }: UserStatusRequest): Promise<{ active: boolean }> {
     const user = await this.directory.findById(id);
-    return { active: user !== null && user.enabled };
+    if (!user || !user.enabled) return { active: false };
+    if (client_id === undefined) return { active: true };
+    const client = await this.findClient(client_id);
+    return { active: client !== null && holdsRequiredRole(user, client) };
   }
 
   /** OpenID Connect RP-Initiated Logout 1.0 §2-3 */
@@ -253,12 +263,20 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     return this.users.get(id);
   }
 
-  updateUser({ id, patch }: UpdateUserRequest): Promise<UserRecord> {
-    return this.users.update(id, patch);
+  /** Publishes `user.updated` (names of the changed fields, never their values) so caches of the user's status drop it. */
+  async updateUser({ id, patch }: UpdateUserRequest): Promise<UserRecord> {
+    const before = await this.users.get(id);
+    const after = await this.users.update(id, patch);
+    const changed = Object.keys(after).filter((k) => k !== 'updated_at' && JSON.stringify(after[k as keyof UserRecord]) !== JSON.stringify(before[k as keyof UserRecord]));
+    if (patch && typeof patch === 'object' && 'password' in patch) changed.push('password');
+    await this.publish(EventTypes.userUpdated, id, { sub: id, enabled: after.enabled, changed });
+    return after;
   }
 
+  /** Publishes `user.deleted`: the user's tokens stop being active at once. */
   async deleteUser({ id }: UserIdRequest): Promise<{ deleted: true }> {
     await this.users.remove(id);
+    await this.publish(EventTypes.userDeleted, id, { sub: id });
     return { deleted: true };
   }
 
@@ -394,7 +412,7 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
 }
 
 /** DESIGN.md: `required_role`, held for the client's `customer` when it names one. */
-function holdsRequiredRole(user: UserRecord, client: RegisteredClient): boolean {
+export function holdsRequiredRole(user: UserRecord, client: RegisteredClient): boolean {
   if (!client.required_role) return true;
   if (!user.roles.includes(client.required_role)) return false;
   return !client.customer || user.customer_id === client.customer;

@@ -134,10 +134,10 @@ describe(ClientsService.name, () => {
       expect(err.status).toBe(404);
     });
 
-    it('reports status: exists and enabled', async () => {
+    it('reports status: exists, enabled and the current scope', async () => {
       const { clientId } = await createClient({ ...SERVICE_CLIENT, enabled: false });
-      expect(await service.status({ client_id: clientId })).toEqual({ client_id: clientId, exists: true, enabled: false });
-      expect(await service.status({ client_id: 'no-such-client' })).toEqual({ client_id: 'no-such-client', exists: false, enabled: false });
+      expect(await service.status({ client_id: clientId })).toEqual({ client_id: clientId, exists: true, enabled: false, scope: SERVICE_CLIENT.scope.split(' ') });
+      expect(await service.status({ client_id: 'no-such-client' })).toEqual({ client_id: 'no-such-client', exists: false, enabled: false, scope: [] });
     });
   });
 

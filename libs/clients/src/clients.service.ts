@@ -188,8 +188,9 @@ export class ClientsService implements ClientsApi, OnModuleInit {
   }
 
   async status({ client_id }: ClientIdRequest): Promise<ClientStatus> {
-    const row = await this.clients.findOne({ where: { clientId: client_id }, select: { clientId: true, enabled: true } });
-    return { client_id, exists: row !== null, enabled: row?.enabled ?? false };
+    const row = await this.clients.findOne({ where: { clientId: client_id }, select: { clientId: true, enabled: true, metadata: true } });
+    const scope = row ? (JSON.parse(row.metadata) as { scope: string }).scope.split(' ').filter(Boolean) : [];
+    return { client_id, exists: row !== null, enabled: row?.enabled ?? false, scope };
   }
 
   /**

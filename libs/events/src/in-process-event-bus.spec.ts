@@ -33,4 +33,24 @@ describe(InProcessEventBus.name, () => {
     await bus.publish(event('client.updated'));
     expect(heard).toEqual(['area', 'exact']);
   });
+
+  it('resolves publish only once async handlers have finished (a revocation is stored before the revoker goes on)', async () => {
+    const bus = new InProcessEventBus();
+    const stored: string[] = [];
+    bus.subscribe('token.revoked', async (e) => {
+      await new Promise((r) => setTimeout(r, 20));
+      stored.push(e.id);
+    });
+    const published = event('token.revoked');
+    await bus.publish(published);
+    expect(stored).toEqual([published.id]);
+  });
+
+  it('replay has no history in one process: it delivers new events like subscribe', async () => {
+    const bus = new InProcessEventBus();
+    const heard: string[] = [];
+    await bus.replay('token.revoked', (e) => heard.push(e.type));
+    await bus.publish(event('token.revoked'));
+    expect(heard).toEqual(['argus.token.revoked']);
+  });
 });

@@ -1,30 +1,46 @@
-import { ClientsContract, type ClientsApi } from '@argus/contracts';
+import { ClientsContract, EventTypes, type ClientChangedData, type ClientsApi } from '@argus/contracts';
 import { Inject, Injectable } from '@nestjs/common';
+import { ReadThroughCache } from './read-through-cache';
+
+export interface ClientState {
+  enabled: boolean;
+  /** The client's registered scope; undefined when the clients service does not report it. */
+  scope?: string[];
+}
+
+const GONE: ClientState = { enabled: false, scope: [] };
 
 /**
- * Whether each client is still registered and enabled. Filled on first sight from the clients
- * service, then kept current by client events, so the steady state reads no database.
+ * Whether each client is still registered and enabled, and its current scope. Filled on first
+ * sight from the clients service (durable: a restarted instance reads the truth), then kept
+ * current by client events.
  */
 @Injectable()
 export class ClientStatusCache {
-  private readonly enabled = new Map<string, boolean>();
+  private readonly cache: ReadThroughCache<ClientState>;
 
-  constructor(@Inject(ClientsContract.token) private readonly clients: ClientsApi) {}
+  constructor(@Inject(ClientsContract.token) clients: ClientsApi) {
+    this.cache = new ReadThroughCache(async (clientId) => {
+      const status = await clients.status({ client_id: clientId });
+      return status.exists ? { enabled: status.enabled, scope: status.scope } : GONE;
+    });
+  }
+
+  get(clientId: string): Promise<ClientState> {
+    return this.cache.get(clientId);
+  }
 
   async isEnabled(clientId: string): Promise<boolean> {
-    const known = this.enabled.get(clientId);
-    if (known !== undefined) return known;
-    const status = await this.clients.status({ client_id: clientId });
-    const enabled = status.exists && status.enabled;
-    this.enabled.set(clientId, enabled);
-    return enabled;
+    return (await this.get(clientId)).enabled;
   }
 
-  set(clientId: string, enabled: boolean): void {
-    this.enabled.set(clientId, enabled);
+  /** A deletion or a disable takes effect at once; any other change is read again on next sight. */
+  apply(type: string, data: ClientChangedData): void {
+    if (type === EventTypes.clientDeleted || data.enabled === false) this.cache.set(data.client_id, GONE);
+    else this.cache.forget(data.client_id);
   }
 
-  forget(clientId: string): void {
-    this.enabled.delete(clientId);
+  clear(): void {
+    this.cache.clear();
   }
 }

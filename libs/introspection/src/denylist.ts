@@ -18,6 +18,11 @@ export class Denylist {
     this.entries.set(key, Math.max(current, expiresAt));
   }
 
+  /** Until when `key` is denylisted, or undefined. */
+  expiry(key: string): number | undefined {
+    return this.entries.get(key);
+  }
+
   has(key: string): boolean {
     return this.entries.has(key);
   }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { ClientStatusCache } from './client-status.cache';
+import { UserStatusCache } from './user-status.cache';
 import { IntrospectionService } from './introspection.service';
 import { CreateRevocations1763850000200 } from './migrations/1763850000200-create-revocations';
 import { RevocationEntity } from './revocation.entity';
@@ -12,7 +13,7 @@ import { RevocationEntity } from './revocation.entity';
     serviceDatabase({ service: 'introspection', entities: [RevocationEntity], migrations: [CreateRevocations1763850000200] }),
     TypeOrmModule.forFeature([RevocationEntity], 'introspection'),
   ],
-  providers: [IntrospectionService, AccessTokenVerifier, ClientStatusCache, databaseReadinessProvider('introspection')],
+  providers: [IntrospectionService, AccessTokenVerifier, ClientStatusCache, UserStatusCache, databaseReadinessProvider('introspection')],
   exports: [IntrospectionService],
 })
 export class IntrospectionCoreModule {}

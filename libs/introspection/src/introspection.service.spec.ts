@@ -1,5 +1,6 @@
 import {
   type AuthenticatedClient,
+  type AuthorizationApi,
   type ClientsApi,
   type ClientStatus,
   type CloudEvent,
@@ -18,6 +19,7 @@ import pino from 'pino';
 import type { DataSource, Repository } from 'typeorm';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { ClientStatusCache } from './client-status.cache';
+import { UserStatusCache } from './user-status.cache';
 import { IntrospectionService } from './introspection.service';
 import { CreateRevocations1763850000200 } from './migrations/1763850000200-create-revocations';
 import { RevocationEntity } from './revocation.entity';
@@ -29,27 +31,48 @@ jest.setTimeout(30_000);
 class FakeClients extends ClientsApiStub {
   readonly secrets = new Map<string, string>();
   readonly enabled = new Map<string, boolean>();
+  readonly scopes = new Map<string, string[]>();
+  readonly publicClients = new Set<string>();
   statusCalls = 0;
 
-  register(clientId: string, secret: string): PresentedClientCredentials {
+  register(clientId: string, secret: string, scope?: string[]): PresentedClientCredentials {
     this.secrets.set(clientId, secret);
     this.enabled.set(clientId, true);
+    if (scope) this.scopes.set(clientId, scope);
     return { client_id: clientId, client_secret: secret, method: 'client_secret_basic' };
   }
 
+  registerPublic(clientId: string): PresentedClientCredentials {
+    this.publicClients.add(clientId);
+    this.enabled.set(clientId, true);
+    return { client_id: clientId, method: 'none' };
+  }
+
   override async authenticate({ credentials }: { credentials: PresentedClientCredentials }): Promise<AuthenticatedClient> {
+    const scope = this.scopes.get(credentials.client_id) ?? [];
+    if (this.publicClients.has(credentials.client_id)) return { client_id: credentials.client_id, grant_types: ['authorization_code'], scope, token_endpoint_auth_method: 'none' };
     const secret = this.secrets.get(credentials.client_id);
     if (secret === undefined || secret !== credentials.client_secret || !this.enabled.get(credentials.client_id)) {
       throw new InvalidClient('client authentication failed');
     }
-    return { client_id: credentials.client_id, grant_types: ['client_credentials'], scope: [], token_endpoint_auth_method: 'client_secret_basic' };
+    return { client_id: credentials.client_id, grant_types: ['client_credentials'], scope, token_endpoint_auth_method: 'client_secret_basic' };
   }
 
   override async status({ client_id }: { client_id: string }): Promise<ClientStatus> {
     this.statusCalls += 1;
-    return { client_id, exists: this.enabled.has(client_id), enabled: this.enabled.get(client_id) ?? false };
+    return { client_id, exists: this.enabled.has(client_id), enabled: this.enabled.get(client_id) ?? false, scope: this.scopes.get(client_id) };
   }
+}
 
+/** The authorization service's userStatus: every user active unless disabled here. */
+class FakeAuthorization {
+  readonly inactive = new Set<string>();
+  statusCalls = 0;
+
+  async userStatus({ id }: { id: string }): Promise<{ active: boolean }> {
+    this.statusCalls += 1;
+    return { active: !this.inactive.has(id) };
+  }
 }
 
 const IP = '10.0.0.1';
@@ -61,6 +84,7 @@ describe(IntrospectionService.name, () => {
   let revocations: Repository<RevocationEntity>;
   let keys: KeysService;
   let clients: FakeClients;
+  let authorization: FakeAuthorization;
   let bus: InProcessEventBus;
   let config: ArgusConfig;
   let service: IntrospectionService;
@@ -74,7 +98,8 @@ describe(IntrospectionService.name, () => {
   async function startService(eventBus: InProcessEventBus): Promise<IntrospectionService> {
     const verifier = new AccessTokenVerifier(keys, config);
     const refreshTokens = { exchange: jest.fn(), revokeRefreshToken: async () => ({ revoked: false }) };
-    const instance = new IntrospectionService(revocations, clients, refreshTokens, verifier, new ClientStatusCache(clients), eventBus, config, logger);
+    const userStatus = new UserStatusCache(authorization as unknown as AuthorizationApi);
+    const instance = new IntrospectionService(revocations, clients, refreshTokens, verifier, new ClientStatusCache(clients), userStatus, eventBus, config, logger);
     await instance.onModuleInit();
     services.push(instance);
     return instance;
@@ -97,6 +122,7 @@ describe(IntrospectionService.name, () => {
     keys = new KeysService(keysDataSource.getRepository(SigningKeyEntity), new KeyEncryption(randomBytes(32).toString('base64')), bus);
     await keys.onModuleInit();
     clients = new FakeClients();
+    authorization = new FakeAuthorization();
     billing = clients.register('billing', 'billing-secret');
     reports = clients.register('reports', 'reports-secret');
     service = await startService(bus);
@@ -133,7 +159,7 @@ describe(IntrospectionService.name, () => {
   describe('introspect', () => {
     it('answers active with the RFC 7662 §2.2 members for a valid token', async () => {
       const { jwt, payload } = await accessToken();
-      expect(await service.introspect({ credentials: reports, client_ip: IP, token: jwt })).toEqual({
+      expect(await service.introspect({ credentials: billing, client_ip: IP, token: jwt })).toEqual({
         active: true,
         scope: 'api:read',
         client_id: 'billing',
@@ -295,6 +321,99 @@ describe(IntrospectionService.name, () => {
       await bus.publish(buildEvent('token', 'token.revoked', 'family-1', { grant_id: 'family-1', client_id: 'billing', exp: now() + 600 }));
       expect((await service.inspect({ token: first.jwt })).active).toBe(false);
       expect((await service.inspect({ token: second.jwt })).active).toBe(false);
+    });
+  });
+
+  // RFC 7662 §2.1 / §4: who may learn what (introspection-policy.ts).
+  describe('who may introspect', () => {
+    it('refuses a public client (auth method none) with invalid_client', async () => {
+      const spa = clients.registerPublic('spa');
+      const { jwt } = await accessToken({ client_id: 'spa', sub: 'spa' });
+      const err = await rejection(service.introspect({ credentials: spa, client_ip: IP, token: jwt }));
+      expect(err).toBeInstanceOf(InvalidClient);
+      expect(err.error_description).toMatch(/public client/);
+    });
+
+    it('answers another client\'s token {"active": false}, exactly like an unknown one', async () => {
+      const { jwt } = await accessToken();
+      expect((await service.inspect({ token: jwt })).active).toBe(true);
+      expect(await service.introspect({ credentials: reports, client_ip: IP, token: jwt })).toEqual({ active: false });
+    });
+
+    it('answers in full a token whose aud names the caller (its resource server)', async () => {
+      const { jwt } = await accessToken({ aud: ['reports'] });
+      expect(await service.introspect({ credentials: reports, client_ip: IP, token: jwt })).toMatchObject({ active: true, client_id: 'billing', aud: ['reports'] });
+    });
+
+    it('answers in full any token to a client registered with argus:introspect', async () => {
+      const gateway = clients.register('api-gateway', 'gw-secret', ['argus:introspect']);
+      const { jwt } = await accessToken();
+      expect(await service.introspect({ credentials: gateway, client_ip: IP, token: jwt })).toMatchObject({ active: true, client_id: 'billing' });
+    });
+  });
+
+  describe('user status (tokens born from a user grant)', () => {
+    const userToken = (sub: string) => accessToken({ client_id: 'billing', sub, grant_id: `grant-of-${sub}` });
+
+    it('makes a disabled user\'s tokens inactive at once, active again when re-enabled, inactive when deleted', async () => {
+      const { jwt } = await userToken('user-1');
+      expect((await service.inspect({ token: jwt })).active).toBe(true);
+      authorization.inactive.add('user-1');
+      await bus.publish(buildEvent('authorization', 'user.updated', 'user-1', { sub: 'user-1', enabled: false, changed: ['enabled'] }));
+      expect(await service.inspect({ token: jwt })).toEqual({ active: false });
+      authorization.inactive.delete('user-1');
+      await bus.publish(buildEvent('authorization', 'user.updated', 'user-1', { sub: 'user-1', enabled: true, changed: ['enabled'] }));
+      expect((await service.inspect({ token: jwt })).active).toBe(true);
+      authorization.inactive.add('user-1');
+      await bus.publish(buildEvent('authorization', 'user.deleted', 'user-1', { sub: 'user-1' }));
+      expect(await service.inspect({ token: jwt })).toEqual({ active: false });
+    });
+
+    it('reads a user once on first sight (a fresh instance sees a user disabled before it started)', async () => {
+      authorization.inactive.add('user-2');
+      const fresh = await startService(new InProcessEventBus());
+      const before = authorization.statusCalls;
+      const { jwt } = await userToken('user-2');
+      expect(await fresh.inspect({ token: jwt })).toEqual({ active: false });
+      expect(await fresh.inspect({ token: jwt })).toEqual({ active: false });
+      expect(authorization.statusCalls).toBe(before + 1);
+    });
+
+    it('does not ask about the subject of a client_credentials token (no grant_id: the sub is the client)', async () => {
+      const before = authorization.statusCalls;
+      const { jwt } = await accessToken();
+      expect((await service.inspect({ token: jwt })).active).toBe(true);
+      expect(authorization.statusCalls).toBe(before);
+    });
+  });
+
+  describe('client scope', () => {
+    it('makes a token inactive once its scope is no longer within the client\'s (argus:admin removed)', async () => {
+      clients.register('ops-admin', 'ops-secret', ['argus:admin', 'api:read']);
+      const { jwt } = await accessToken({ client_id: 'ops-admin', sub: 'ops-admin', scope: 'argus:admin' });
+      const narrow = await accessToken({ client_id: 'ops-admin', sub: 'ops-admin', scope: 'api:read' });
+      expect((await service.inspect({ token: jwt })).active).toBe(true);
+      clients.scopes.set('ops-admin', ['api:read']);
+      await bus.publish(buildEvent('clients', 'client.updated', 'ops-admin', { client_id: 'ops-admin', enabled: true, changed: ['scope'] }));
+      expect(await service.inspect({ token: jwt })).toEqual({ active: false });
+      expect((await service.inspect({ token: narrow.jwt })).active).toBe(true);
+    });
+  });
+
+  describe('durable revocations', () => {
+    it('persists a grant revocation heard as an event: an instance started later sees it from the table', async () => {
+      const { jwt } = await accessToken({ grant_id: 'durable-grant' });
+      await bus.publish(buildEvent('token', 'token.revoked', 'durable-grant', { grant_id: 'durable-grant', client_id: 'billing', exp: now() + 600 }));
+      expect(await revocations.findOneBy({ key: 'grant:durable-grant' })).toMatchObject({ clientId: 'billing' });
+      const fresh = await startService(new InProcessEventBus()); // hears no event: only the table
+      expect(await fresh.inspect({ token: jwt })).toEqual({ active: false });
+    });
+
+    it('applies a revocation delivered twice (live and by replay) once', async () => {
+      const event = buildEvent('token', 'token.revoked', 'twice', { grant_id: 'twice', client_id: 'billing', exp: now() + 600 });
+      await bus.publish(event);
+      await bus.publish(event);
+      expect(await revocations.countBy({ key: 'grant:twice' })).toBe(1);
     });
   });
 

@@ -17,6 +17,13 @@ export interface Topology {
   /** The operations base URL of every process, by name (e.g. `introspection-1`). */
   processes: Record<string, string>;
   logDir: string;
+  /**
+   * Stops one process (SIGTERM), runs `whileStopped` if given, and starts it again with the same
+   * environment, port and data; resolves when it is ready.
+   */
+  restart(name: string, whileStopped?: () => Promise<void>): Promise<void>;
+  /** Starts one more process of `app` (e.g. a new `introspection` instance) named `name`; distributed only. */
+  addProcess(name: string, app: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +87,8 @@ interface RunningProcess {
   name: string;
   child: ChildProcess;
   opsUrl: string;
+  /** What it was started with, to start it again. */
+  launch: { app: string; env: Record<string, string>; nodeArgs: string[] };
 }
 
 /**
@@ -95,7 +104,7 @@ export function appEnvironment(env: Record<string, string>): Record<string, stri
 }
 
 function startProcess(name: string, app: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): RunningProcess {
-  const log = createWriteStream(join(logDir, `${name}.log`));
+  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [...nodeArgs, appEntry(app)], {
     env: appEnvironment(env),
     cwd: logDir,
@@ -103,7 +112,18 @@ function startProcess(name: string, app: string, env: Record<string, string>, lo
   });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
-  return { name, child, opsUrl: `http://127.0.0.1:${env.PORT}` };
+  return { name, child, opsUrl: `http://127.0.0.1:${env.PORT}`, launch: { app, env, nodeArgs } };
+}
+
+/** Restarts `name` in place in `processes` (same environment, port and data directory). */
+async function restartProcess(processes: RunningProcess[], name: string, logDir: string, whileStopped?: () => Promise<void>): Promise<void> {
+  const index = processes.findIndex((p) => p.name === name);
+  if (index < 0) throw new Error(`no process named ${name}`);
+  const { launch } = processes[index];
+  await stopProcesses([processes[index]]);
+  await whileStopped?.();
+  processes[index] = startProcess(name, launch.app, launch.env, logDir, launch.nodeArgs);
+  await waitReady(processes[index], logDir);
 }
 
 async function waitReady(proc: RunningProcess, logDir: string): Promise<void> {
@@ -167,14 +187,17 @@ export async function startStandalone(options: TopologyOptions = {}): Promise<To
     await stopProcesses([proc]);
     throw err;
   }
+  const running = [proc];
   return {
     kind: 'standalone',
     baseUrl,
     admin,
     processes: { standalone: proc.opsUrl },
     logDir,
+    restart: (name, whileStopped) => restartProcess(running, name, logDir, whileStopped),
+    addProcess: () => Promise.reject(new Error('the standalone topology is one process')),
     stop: async () => {
-      await stopProcesses([proc]);
+      await stopProcesses(running);
       rmSync(logDir, { recursive: true, force: true });
     },
   };
@@ -242,13 +265,22 @@ export async function startDistributed(options: TopologyOptions = {}): Promise<T
     await cleanup();
     throw err;
   }
+  const names = Object.fromEntries(processes.map((p) => [p.name, p.opsUrl]));
   return {
     kind: 'distributed',
     baseUrl,
     admin,
     nats: { url: NATS_TEST_URL, subjectPrefix, stream },
-    processes: Object.fromEntries(processes.map((p) => [p.name, p.opsUrl])),
+    processes: names,
     logDir,
+    restart: (name, whileStopped) => restartProcess(processes, name, logDir, whileStopped),
+    addProcess: async (name, app) => {
+      const added = startProcess(name, app, { ...common, PORT: String(await freePort()) }, logDir, options.nodeArgs?.[name]);
+      processes.push(added);
+      names[name] = added.opsUrl;
+      await waitReady(added, logDir);
+      return added.opsUrl;
+    },
     stop: async () => {
       await cleanup();
       rmSync(logDir, { recursive: true, force: true });

@@ -23,6 +23,10 @@ export class RefreshTokenEntity {
   @Column({ type: 'bigint', name: 'expires_at', transformer: epochSeconds })
   expiresAt: number;
 
+  /** The absolute end of the family (grant): no rotation outlives it. Null on rows from before it existed. */
+  @Column({ type: 'bigint', name: 'family_expires_at', nullable: true, transformer: epochSeconds })
+  familyExpiresAt: number | null;
+
   /** Set when the token was exchanged for its successor: using it again is reuse. */
   @Column({ type: 'bigint', name: 'rotated_at', nullable: true, transformer: epochSeconds })
   rotatedAt: number | null;

@@ -21,7 +21,22 @@ export interface RefreshTokenClaims extends JWTPayload {
   scope: string;
 }
 
+export interface RefreshTokenSpec {
+  grantId: string;
+  clientId: string;
+  sub: string;
+  scope: string[];
+  ttlSeconds?: number;
+}
+
+/** A signed refresh token and the row that makes it valid once stored. */
+export interface PreparedRefreshToken {
+  token: string;
+  row: RefreshTokenEntity;
+}
+
 export type RotationResult = { kind: 'rotated'; row: RefreshTokenEntity } | { kind: 'reused'; row: RefreshTokenEntity } | { kind: 'invalid' };
+export type PresentedState = { kind: 'usable'; row: RefreshTokenEntity } | { kind: 'reused'; row: RefreshTokenEntity } | { kind: 'invalid' };
 
 /**
  * Refresh tokens are signed JWTs (garbage is refused before any lookup) and rows (one per token,
@@ -61,17 +76,36 @@ export class RefreshTokens implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  async issue(spec: { grantId: string; clientId: string; sub: string; scope: string[]; ttlSeconds?: number }): Promise<string> {
-    const now = nowSeconds();
-    const jti = randomUUID();
-    const exp = now + (spec.ttlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL);
-    const scope = spec.scope.join(' ');
-    await this.tokens.insert({ jti, grantId: spec.grantId, clientId: spec.clientId, sub: spec.sub, scope, expiresAt: exp, rotatedAt: null, revokedAt: null });
+  /** The first refresh token of a grant: its family ends ARGUS_REFRESH_TOKEN_ABSOLUTE_TTL from now. */
+  async issue(spec: RefreshTokenSpec): Promise<string> {
+    const successor = await this.prepare({ ...spec, familyExpiresAt: nowSeconds() + this.config.ARGUS_REFRESH_TOKEN_ABSOLUTE_TTL });
+    await this.tokens.insert(successor.row);
     // A family revoked while this successor was being issued (a racing reuse) takes it along:
     // either the revocation sees the new row, or this check sees the revocation.
     if (await this.tokens.exist({ where: { grantId: spec.grantId, revokedAt: Not(IsNull()) } })) await this.revokeFamily(spec.grantId);
+    return successor.token;
+  }
+
+  /** Signs a refresh token of the family without storing it: it exists once `issue` or `commitRotation` stores it. */
+  async prepare(spec: RefreshTokenSpec & { familyExpiresAt: number }): Promise<PreparedRefreshToken> {
+    const now = nowSeconds();
+    const jti = randomUUID();
+    // A rotated token never outlives its family.
+    const exp = Math.min(now + (spec.ttlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL), spec.familyExpiresAt);
+    const scope = spec.scope.join(' ');
+    const row: RefreshTokenEntity = { jti, grantId: spec.grantId, clientId: spec.clientId, sub: spec.sub, scope, expiresAt: exp, familyExpiresAt: spec.familyExpiresAt, rotatedAt: null, revokedAt: null };
     const payload = { iss: this.config.ARGUS_ISSUER, aud: this.config.ARGUS_ISSUER, sub: spec.sub, client_id: spec.clientId, grant_id: spec.grantId, scope, jti, iat: now, exp };
-    return (await this.keys.sign({ alg: 'ES256', typ: 'rt+jwt', payload })).jwt;
+    const { jwt } = await this.keys.sign({ alg: 'ES256', typ: 'rt+jwt', payload });
+    return { token: jwt, row };
+  }
+
+  find(jti: string): Promise<RefreshTokenEntity | null> {
+    return this.tokens.findOne({ where: { jti } });
+  }
+
+  /** When the presented token's family ends; a row from before family lifetimes gets one from now. */
+  familyExpiry(row: RefreshTokenEntity): number {
+    return row.familyExpiresAt ?? nowSeconds() + this.config.ARGUS_REFRESH_TOKEN_ABSOLUTE_TTL;
   }
 
   verify(token: string): Promise<RefreshTokenClaims | undefined> {
@@ -84,16 +118,29 @@ export class RefreshTokens implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  async rotate(jti: string): Promise<RotationResult> {
+  /**
+   * Commits a rotation, the last step of a refresh: stores the already signed successor, then
+   * claims the presented token atomically (of two uses exactly one wins). The successor is stored
+   * first so that a family revocation racing this one catches it; a lost claim deletes it again.
+   */
+  async commitRotation(jti: string, successor: PreparedRefreshToken): Promise<RotationResult> {
     const now = nowSeconds();
+    await this.tokens.insert(successor.row);
     const claimed = await this.tokens.update({ jti, rotatedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(now) }, { rotatedAt: now });
-    const row = await this.tokens.findOne({ where: { jti } });
+    if (claimed.affected) return { kind: 'rotated', row: successor.row };
+    await this.tokens.delete({ jti: successor.row.jti });
+    const state = this.state(await this.find(jti), now);
+    return state.kind === 'usable' ? { kind: 'invalid' } : state;
+  }
+
+  /** What presenting this token (again) means. */
+  state(row: RefreshTokenEntity | null, now = nowSeconds()): PresentedState {
     if (!row) return { kind: 'invalid' };
-    if (claimed.affected) return { kind: 'rotated', row };
     // DESIGN.md / RFC 9700 §4.14.2: any second use of a rotated token is reuse, even a concurrent
     // one; the loser of a race therefore also revokes the winner's new tokens.
-    if (row.revokedAt !== null || row.rotatedAt === null) return { kind: 'invalid' };
-    return { kind: 'reused', row };
+    if (row.revokedAt === null && row.rotatedAt !== null) return { kind: 'reused', row };
+    if (row.revokedAt !== null || row.expiresAt <= now) return { kind: 'invalid' };
+    return { kind: 'usable', row };
   }
 
   async revokeFamily(grantId: string): Promise<void> {
@@ -102,8 +149,10 @@ export class RefreshTokens implements OnModuleInit, OnApplicationShutdown {
 
   /** Revokes the family and denylists its access tokens (their `grant_id`) everywhere. */
   async revokeGrant(row: Pick<RefreshTokenEntity, 'grantId' | 'clientId'>, reason: string): Promise<void> {
-    await this.revokeFamily(row.grantId);
+    // The event first (the durable record introspection replays): if it fails, nothing changed and
+    // a retry (another reuse, another revocation request) revokes again.
     const exp = nowSeconds() + DEFAULT_REFRESH_TOKEN_TTL;
     await this.events.publish(buildEvent('token', EventTypes.tokenRevoked, row.grantId, { grant_id: row.grantId, client_id: row.clientId, exp, reason }));
+    await this.revokeFamily(row.grantId);
   }
 }

@@ -14,6 +14,7 @@ import type {
   UpdateUserRequest,
   UserIdRequest,
   UserinfoRequest,
+  UserStatusRequest,
   UserRecord,
 } from './authorization.messages';
 
@@ -25,8 +26,8 @@ export interface AuthorizationApi {
   consent(request: ConsentRequest): Promise<AuthorizeOutcome>;
   consumeCode(request: ConsumeCodeRequest): Promise<CodeGrant>;
   userinfo(request: UserinfoRequest): Promise<Record<string, unknown>>;
-  /** Whether a user still exists and is enabled (refresh tokens die with the account). */
-  userStatus(request: UserIdRequest): Promise<{ active: boolean }>;
+  /** Whether a user still exists and is enabled, and may still use `client_id` when given (refresh re-checks this). */
+  userStatus(request: UserStatusRequest): Promise<{ active: boolean }>;
   endSession(request: EndSessionRequest): Promise<EndSessionOutcome>;
   createUser(request: CreateUserRequest): Promise<UserRecord>;
   getUser(request: UserIdRequest): Promise<UserRecord>;

@@ -117,6 +117,14 @@ export interface CodeGrant {
 export interface UserinfoRequest {
   sub: string;
   scope: string[];
+  /** The token's client: its platform rules (required role, current scope) are applied again. */
+  client_id?: string;
+}
+
+export interface UserStatusRequest {
+  id: string;
+  /** When set, the user must also still be allowed to use this client (its required role, for its customer). */
+  client_id?: string;
 }
 
 export interface EndSessionRequest {

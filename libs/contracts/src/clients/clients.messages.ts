@@ -99,4 +99,6 @@ export interface ClientStatus {
   client_id: string;
   exists: boolean;
   enabled: boolean;
+  /** The client's registered scope now: a token carrying more is no longer active (introspection). */
+  scope?: string[];
 }

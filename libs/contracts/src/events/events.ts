@@ -16,6 +16,8 @@ export const EventTypes = {
   loginFailed: 'user.login_failed',
   consentGranted: 'consent.granted',
   sessionEnded: 'user.logout',
+  userUpdated: 'user.updated',
+  userDeleted: 'user.deleted',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -61,6 +63,13 @@ export interface TokenRevokedData {
 
 export interface ClientChangedData {
   client_id: string;
+  enabled?: boolean;
+  changed?: string[];
+}
+
+/** `user.updated` / `user.deleted`: ids and flags only, never a password or a profile claim. */
+export interface UserChangedData {
+  sub: string;
   enabled?: boolean;
   changed?: string[];
 }

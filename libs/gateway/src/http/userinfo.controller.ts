@@ -37,7 +37,7 @@ export class UserinfoController {
     const scope = (inspected.scope ?? '').split(' ').filter(Boolean);
     if (!scope.includes('openid')) throw new InsufficientScope('the access token lacks scope openid');
     noStore(reply);
-    return this.authorization.userinfo({ sub: inspected.sub, scope });
+    return this.authorization.userinfo({ sub: inspected.sub, scope, client_id: inspected.client_id });
   }
 }
 

@@ -1,6 +1,7 @@
 import { TemporarilyUnavailable, toOAuthError } from '@argus/oauth';
 import type { Contract } from '@argus/contracts';
 import { NatsRecordBuilder, type ClientProxy } from '@nestjs/microservices';
+import { EmptyResponseException } from '@nestjs/microservices/errors/empty-response.exception';
 import { headers as natsHeaders } from 'nats';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { currentRequestId, REQUEST_ID_HEADER } from '../context/request-context';
@@ -33,9 +34,16 @@ async function call(client: ClientProxy, subject: string, request: unknown): Pro
   } catch (err) {
     if (err instanceof TimeoutError) {
       stopTimer({ outcome: 'timeout' });
-      throw new TemporarilyUnavailable(`the ${subject.split('.').slice(-2, -1)[0]} service did not answer in time`);
+      throw new TemporarilyUnavailable(`the ${serviceOf(subject)} service did not answer in time`);
     }
     stopTimer({ outcome: 'error' });
+    // NATS answers "no responders" (an empty reply) when no instance of the service is running.
+    if (err instanceof EmptyResponseException) throw new TemporarilyUnavailable(`no instance of the ${serviceOf(subject)} service is running`);
     throw toOAuthError(err);
   }
+}
+
+/** `<prefix>.<service>.<method>` → `<service>`. */
+function serviceOf(subject: string): string {
+  return subject.split('.').slice(-2, -1)[0];
 }

@@ -127,6 +127,13 @@ export class ArgusConfig {
   @IsOptional() @IsString()
   ARGUS_QUEUE_GROUP?: string;
 
+  /**
+   * Absolute lifetime of a refresh-token family (grant), 90 days: rotation renews each token, never
+   * the grant, so a user is asked to sign in again at least this often (RFC 9700 §4.14.2).
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(31536000)
+  ARGUS_REFRESH_TOKEN_ABSOLUTE_TTL = 7776000;
+
   @Transform(toBool) @IsBoolean({ message: 'ARGUS_STRICT_AUDIT must be true or false' })
   ARGUS_STRICT_AUDIT = true;
 
