@@ -72,7 +72,8 @@ export class RefreshTokens implements OnModuleInit, OnApplicationShutdown {
     this.purger.start(this.config.ARGUS_PURGE_INTERVAL);
     this.events.subscribe(EventTypes.tokenRevoked, (event) => {
       const grantId = (event.data as { grant_id?: string }).grant_id;
-      if (grantId) void this.revokeFamily(grantId);
+      // Returned, so the in-process bus resolves the revoker's publish only once the family is revoked.
+      return grantId ? this.revokeFamily(grantId) : undefined;
     });
   }
 
