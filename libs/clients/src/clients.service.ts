@@ -19,7 +19,7 @@ import {
 import { buildEvent, EventBus } from '@argus/events';
 import { InvalidClient, InvalidClientMetadata, InvalidRequest, NotFound, type PresentedClientCredentials } from '@argus/oauth';
 import { nowSeconds } from '@argus/persistence';
-import { ArgusConfig, LOGGER, SecretHasher, type Logger } from '@argus/platform';
+import { ArgusConfig, clientSecretChecks, LOGGER, SecretHasher, type Logger } from '@argus/platform';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
@@ -313,6 +313,7 @@ export class ClientsService implements ClientsApi, OnModuleInit {
     if (!this.knownGood.has(clientId, secret)) {
       const limit = await this.throttle.admit(clientId, clientIp);
       if (limit) {
+        clientSecretChecks.inc({ outcome: 'throttled' });
         throw this.refuse('throttled', credentials, clientIp, 'too many failed authentication attempts; try again later', `limit ${limit}`);
       }
     }
@@ -323,6 +324,7 @@ export class ClientsService implements ClientsApi, OnModuleInit {
       this.inflight.set(key, verification);
     }
     const match = await verification;
+    clientSecretChecks.inc({ outcome: match ? 'verified' : 'rejected' });
     if (!match) {
       this.knownGood.forget(clientId, secret);
       const nowThrottled = await this.throttle.recordFailure(clientId, clientIp);

@@ -1,0 +1,24 @@
+/**
+ * Repeats `attempt` until it returns a value that is not undefined, or fails after `timeoutMs`
+ * with `what` in the message. The synchronisation of tests: a condition with a deadline.
+ */
+export async function pollUntil<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, intervalMs));
+  }
+}
+
+/** The JSON lines of a process log (topology.logDir/<name>.log); lines that are not JSON are returned as strings. */
+export function logLines(text: string): (Record<string, unknown> | string)[] {
+  return text.split('\n').filter((line) => line.trim() !== '').map((line) => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return line;
+    }
+  });
+}
