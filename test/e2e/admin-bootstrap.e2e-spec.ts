@@ -41,6 +41,29 @@ function run(script: string, args: string[], env: Record<string, string>, cwd: s
   });
 }
 
+/** Starts standalone, calls `ask` once it is ready, then stops it with SIGTERM. */
+function runStandalone<T>(env: Record<string, string>, cwd: string, ask: () => Promise<T>): Promise<Run & { answer?: T }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [appEntry('standalone')], { env: cleanEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let answer: T | undefined;
+    let asked = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', async (chunk) => {
+      stdout += chunk;
+      if (asked || !/\(standalone\) ready/.test(stdout)) return;
+      asked = true;
+      answer = await ask().finally(() => child.kill('SIGTERM'));
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      done({ code, signal, stdout, stderr, answer });
+    });
+  });
+}
+
 interface Credentials {
   client_id: string;
   client_secret: string;
@@ -56,6 +79,10 @@ function expectCleanJsonLog(output: string, secret: string): Record<string, unkn
   expect(lines.filter((l) => typeof l === 'string')).toEqual([]);
   expect(output).not.toContain(secret);
   return lines as Record<string, unknown>[];
+}
+
+async function tokenStatus(baseUrl: string, id: string, secret: string): Promise<number> {
+  return (await postForm<TokenBody>(`${baseUrl}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(id, secret) })).status;
 }
 
 describe('npm start without ARGUS_BOOTSTRAP_ADMIN_* (standalone, output not a terminal)', () => {
@@ -82,27 +109,27 @@ describe('npm start without ARGUS_BOOTSTRAP_ADMIN_* (standalone, output not a te
     expect(lines.find((l) => l.file === file && l.client_id === 'argus-admin')).toBeDefined();
 
     // A second start keeps the client and says how to recover a lost secret, still without it.
-    let tokenStatus = 0;
-    const second = await new Promise<Run>((done) => {
-      const child = spawn(process.execPath, [appEntry('standalone')], { env: cleanEnv(env), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      let asked = false;
-      child.stdout.on('data', async (chunk) => {
-        stdout += chunk;
-        if (asked || !/\(standalone\) ready/.test(stdout)) return;
-        asked = true;
-        const result = await postForm<TokenBody>(`http://127.0.0.1:${port}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(credentials.client_id, credentials.client_secret) });
-        tokenStatus = result.status;
-        child.kill('SIGTERM');
-      });
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
-    });
-    expect(tokenStatus).toBe(200);
+    const second = await runStandalone(env, dir, () => tokenStatus(`http://127.0.0.1:${port}`, credentials.client_id, credentials.client_secret));
+    expect(second.answer).toBe(200);
     const again = expectCleanJsonLog(second.stdout + second.stderr, credentials.client_secret);
     expect(again.find((l) => typeof l.recover === 'string' && (l.recover as string).includes('reset-admin-secret'))).toBeDefined();
     expect(readCredentialsFile(join(dir, 'data')).client_secret).toBe(credentials.client_secret);
+  });
+
+  it('a changed ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET for an existing admin client is applied, with a warning naming the variable', async () => {
+    const port = await freePort();
+    const env = { PORT: String(port), HOST: '127.0.0.1', ARGUS_DATA_DIR: join(dir, 'data'), DATABASE_URL: `sqlite:${join(dir, 'argus.sqlite')}`, ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID: 'ops-admin' };
+    const first = 'first-configured-admin-secret-0123456789';
+    const second = 'second-configured-admin-secret-987654321';
+    const one = await runStandalone({ ...env, ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET: first }, dir, () => tokenStatus(`http://127.0.0.1:${port}`, 'ops-admin', first));
+    expect(one.answer).toBe(200);
+    expect(existsSync(join(dir, 'data', 'bootstrap-admin.json'))).toBe(false);
+
+    const two = await runStandalone({ ...env, ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET: second }, dir, async () => [await tokenStatus(`http://127.0.0.1:${port}`, 'ops-admin', second), await tokenStatus(`http://127.0.0.1:${port}`, 'ops-admin', first)]);
+    expect(two.answer).toEqual([200, 401]);
+    const lines = expectCleanJsonLog(two.stdout + two.stderr, second);
+    expect(lines.find((l) => l.level === 40 && String(l.msg).includes('ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET'))).toBeDefined();
+    expect(two.stdout + two.stderr).not.toContain(first);
   });
 });
 
@@ -111,8 +138,7 @@ describe.each(TOPOLOGIES)('the admin credential without ARGUS_BOOTSTRAP_ADMIN_* 
   let clientsLog: string;
 
   const cli = (args: string[]) => run(CLI, args, topology.env, topology.logDir);
-  const tokenStatus = async (id: string, secret: string) =>
-    (await postForm(`${topology.baseUrl}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(id, secret) })).status;
+  const tokenStatusAt = (id: string, secret: string) => tokenStatus(topology.baseUrl, id, secret);
 
   beforeAll(async () => {
     // A 1 s verification cache: a standalone server hears nothing from the command and re-reads the secret after it.
@@ -139,7 +165,7 @@ describe.each(TOPOLOGIES)('the admin credential without ARGUS_BOOTSTRAP_ADMIN_* 
 
   it('reset-admin-secret recovers a lost admin secret: the new one gets an admin token, the old one is refused', async () => {
     const old = topology.admin;
-    expect(await tokenStatus(old.clientId, old.clientSecret)).toBe(200);
+    expect(await tokenStatusAt(old.clientId, old.clientSecret)).toBe(200);
     rmSync(join(topology.dataDir, 'bootstrap-admin.json'));
 
     const reset = await cli(['reset-admin-secret', '--json']);
@@ -151,8 +177,8 @@ describe.each(TOPOLOGIES)('the admin credential without ARGUS_BOOTSTRAP_ADMIN_* 
 
     const token = await clientCredentialsToken(topology, answer.client_id, answer.client_secret);
     expect((await adminCall(topology, token, 'GET', '/admin/clients')).status).toBe(200);
-    await pollUntil('the old admin secret to be refused', async () => ((await tokenStatus(old.clientId, old.clientSecret)) === 401 ? true : undefined));
-    expect(await tokenStatus(answer.client_id, answer.client_secret)).toBe(200);
+    await pollUntil('the old admin secret to be refused', async () => ((await tokenStatusAt(old.clientId, old.clientSecret)) === 401 ? true : undefined));
+    expect(await tokenStatusAt(answer.client_id, answer.client_secret)).toBe(200);
     topology.admin = { clientId: answer.client_id, clientSecret: answer.client_secret };
   });
 
@@ -169,6 +195,6 @@ describe.each(TOPOLOGIES)('the admin credential without ARGUS_BOOTSTRAP_ADMIN_* 
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('not an admin client');
     expect(refused.stdout).toBe('');
-    expect(await tokenStatus(plain.client_id, plain.client_secret)).toBe(200);
+    expect(await tokenStatusAt(plain.client_id, plain.client_secret)).toBe(200);
   });
 });
