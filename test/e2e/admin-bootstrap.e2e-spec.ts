@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { adminCall, basic, clientCredentialsToken, createClient, postForm, type TokenBody } from '../support/oauth-http';
-import { logLines, pollUntil } from '../support/poll';
+import { logLines } from '../support/log-lines';
+import { pollUntil } from '../support/poll';
 
 const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
 const CLI = resolve(__dirname, '../../dist/apps/cli/src/main.js');

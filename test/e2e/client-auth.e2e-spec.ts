@@ -2,7 +2,8 @@ import { startTopology, type Topology } from '@argus/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminToken, basic, createClient, metricValue, postForm, type CreatedClient, type TokenBody } from '../support/oauth-http';
-import { logLines, pollUntil } from '../support/poll';
+import { logLines } from '../support/log-lines';
+import { pollUntil } from '../support/poll';
 
 const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
 
