@@ -30,7 +30,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# /data is only written by the standalone app (SQLite, generated KEK); distributed apps keep nothing on disk.
+# /data is written by the standalone app (SQLite, generated KEK) and by the clients app (a generated admin secret).
 RUN mkdir -p /data && chown 1000:1000 /data
 VOLUME ["/data"]
 # The image's own unprivileged user "node" (uid/gid 1000).

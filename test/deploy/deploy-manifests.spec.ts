@@ -18,7 +18,8 @@ const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 
 /** Every app under apps/ but the all-in-one standalone: each is a process of the distributed topology. */
 const DISTRIBUTED_APPS = readdirSync(join(ROOT, 'apps'), { withFileTypes: true })
-  .filter((d) => d.isDirectory() && d.name !== 'standalone')
+  // apps/cli is the operator's command (run inside a service's container), not a service.
+  .filter((d) => d.isDirectory() && d.name !== 'standalone' && d.name !== 'cli')
   .map((d) => d.name)
   .sort();
 

@@ -1,9 +1,6 @@
 import 'reflect-metadata';
-import { ClientsService } from '@argus/clients';
-import { ArgusConfig, bootstrapServiceApp } from '@argus/platform';
+import { ClientsService, provisionBootstrapAdmin } from '@argus/clients';
+import { ArgusConfig, bootstrapServiceApp, LOGGER } from '@argus/platform';
 import { ClientsAppModule } from './clients.module';
 
-void bootstrapServiceApp('clients', ClientsAppModule, async (app) => {
-  const admin = app.get(ArgusConfig).bootstrapAdmin;
-  if (admin) await app.get(ClientsService).ensureBootstrapAdmin(admin);
-});
+void bootstrapServiceApp('clients', ClientsAppModule, (app) => provisionBootstrapAdmin(app.get(ClientsService), app.get(ArgusConfig), app.get(LOGGER)));

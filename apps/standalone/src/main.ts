@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ClientsService } from '@argus/clients';
+import { ClientsService, provisionBootstrapAdmin } from '@argus/clients';
 import { configureGatewayApp } from '@argus/gateway';
 import { createHttpApp, createLogger, listen, loadConfigOrExit, useProcessLogger } from '@argus/platform';
 import { StandaloneModule } from './standalone.module';
@@ -15,15 +15,7 @@ async function main(): Promise<void> {
   configureGatewayApp(app, config);
   await app.init();
 
-  const fixed = config.bootstrapAdmin;
-  const created = await app.get(ClientsService).ensureBootstrapAdmin(fixed);
-  if (created && !fixed) {
-    // Printed once, to the terminal only: a secret never goes into the JSON log.
-    process.stdout.write(
-      `\nArgus IdP created the bootstrap admin client (shown once, store it now):\n` +
-        `  client_id:     ${created.client_id}\n  client_secret: ${created.client_secret}\n\n`,
-    );
-  }
+  await provisionBootstrapAdmin(app.get(ClientsService), config, logger);
   await listen(app, config);
   logger.info({ port: config.PORT, issuer: config.ARGUS_ISSUER }, 'Argus IdP (standalone) ready');
 }

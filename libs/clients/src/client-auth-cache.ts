@@ -1,6 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { ClientMetadata } from '@argus/contracts';
+import { secretMac } from './secret-mac';
 
 /** What client authentication needs, read once and kept for a short time. */
 export interface ClientAuthRecord {
@@ -28,7 +28,7 @@ const MAX_MACS_PER_CLIENT = 4;
  * HMAC instead of tens of milliseconds. Entries are dropped at once on rotation, disable or delete.
  */
 export class ClientAuthCache {
-  private readonly macKey = randomBytes(32);
+  private readonly mac = secretMac();
   private readonly entries = new Map<string, Entry>();
 
   constructor(
@@ -77,10 +77,6 @@ export class ClientAuthCache {
       return undefined;
     }
     return entry;
-  }
-
-  private mac(clientId: string, secret: string): string {
-    return createHmac('sha256', this.macKey).update(clientId).update('\0').update(secret).digest('base64');
   }
 }
 

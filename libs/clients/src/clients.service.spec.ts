@@ -6,6 +6,8 @@ import { Argon2SecretHasher, loadConfig, SecretHasher, type ArgusConfig } from '
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
+import { Writable } from 'node:stream';
 import type { DataSource, Repository } from 'typeorm';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
@@ -34,6 +36,20 @@ class CountingHasher extends SecretHasher {
 const SERVICE_CLIENT = { client_name: 'Billing', grant_types: ['client_credentials'], scope: 'api:read api:write' };
 const IP = '10.1.2.3';
 const FAILURE_LIMIT = '3';
+const ADDRESS_FAILURE_LIMIT = '6';
+const CLIENT_BUDGET = '8';
+
+/** A pino logger whose lines the tests can read. */
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), lines };
+}
 
 describe(ClientsService.name, () => {
   let dir: string;
@@ -43,6 +59,7 @@ describe(ClientsService.name, () => {
   let bus: InProcessEventBus;
   let config: ArgusConfig;
   let service: ClientsService;
+  let log: ReturnType<typeof capturingLogger>;
   const events: CloudEvent[] = [];
   /** Every secret the service handed out, to prove none of them reaches an event. */
   const secrets: string[] = [];
@@ -57,8 +74,13 @@ describe(ClientsService.name, () => {
     hasher = new CountingHasher();
     bus = new InProcessEventBus();
     bus.subscribe('client.*', (event) => events.push(event));
-    config = loadConfig({ ARGUS_AUTH_FAILURES_PER_MINUTE: FAILURE_LIMIT });
-    service = new ClientsService(repo, hasher, bus, config);
+    config = loadConfig({
+      ARGUS_AUTH_FAILURES_PER_MINUTE: FAILURE_LIMIT,
+      ARGUS_AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: ADDRESS_FAILURE_LIMIT,
+      ARGUS_AUTH_VERIFICATIONS_PER_CLIENT_PER_MINUTE: CLIENT_BUDGET,
+    });
+    log = capturingLogger();
+    service = new ClientsService(repo, hasher, bus, config, log.logger);
     service.onModuleInit();
   });
 
@@ -185,8 +207,6 @@ describe(ClientsService.name, () => {
       ['an unknown client_id', (_id: string, secret: string) => basic('no-such-client', secret)],
       ['a missing secret', (id: string) => ({ client_id: id, method: 'client_secret_basic' as const })],
       ['an empty secret', (id: string) => basic(id, '')],
-      // The method must be the registered one (RFC 7591 token_endpoint_auth_method).
-      ['client_secret_post for a client_secret_basic client', (id: string, secret: string) => ({ client_id: id, client_secret: secret, method: 'client_secret_post' as const })],
       ['none for a confidential client', (id: string) => ({ client_id: id, method: 'none' as const })],
     ])('rejects %s with invalid_client', async (_case, credentials) => {
       const { clientId, secret } = await createClient();
@@ -194,10 +214,36 @@ describe(ClientsService.name, () => {
       expect(err).toBeInstanceOf(InvalidClient);
     });
 
-    it('authenticates a client_secret_post client presenting post', async () => {
-      const { clientId, secret } = await createClient({ ...SERVICE_CLIENT, token_endpoint_auth_method: 'client_secret_post' });
-      const client = await service.authenticate({ credentials: { client_id: clientId, client_secret: secret, method: 'client_secret_post' }, client_ip: IP });
-      expect(client.token_endpoint_auth_method).toBe('client_secret_post');
+    // A confidential client may present its secret either way; libraries differ in which they send.
+    it.each([
+      ['client_secret_basic', 'client_secret_post'],
+      ['client_secret_post', 'client_secret_basic'],
+      ['client_secret_post', 'client_secret_post'],
+    ] as const)('authenticates a %s client presenting %s', async (registered, presented) => {
+      const { clientId, secret } = await createClient({ ...SERVICE_CLIENT, token_endpoint_auth_method: registered });
+      const client = await service.authenticate({ credentials: { client_id: clientId, client_secret: secret, method: presented }, client_ip: IP });
+      expect(client.token_endpoint_auth_method).toBe(registered);
+    });
+
+    it('refuses a public client (none) that presents a secret', async () => {
+      const { clientId } = await createClient({ redirect_uris: ['https://spa.example.com/cb'], token_endpoint_auth_method: 'none' });
+      const err = await rejection(service.authenticate({ credentials: { client_id: clientId, client_secret: 'anything-at-all', method: 'client_secret_post' }, client_ip: IP }));
+      expect(err).toBeInstanceOf(InvalidClient);
+      expect(err.error_description).toMatch(/public client/);
+    });
+
+    it.each([
+      ['unknown_client', async () => ({ credentials: basic('no-such-client', 'a-wrong-secret-value') })],
+      ['wrong_secret', async () => ({ credentials: basic((await createClient()).clientId, 'a-wrong-secret-value') })],
+      ['disabled', async () => ({ credentials: basic((await createClient({ ...SERVICE_CLIENT, enabled: false })).clientId, 'a-wrong-secret-value') })],
+      ['missing_secret', async () => ({ credentials: { client_id: (await createClient()).clientId, method: 'none' as const } })],
+      ['address_not_allowed', async () => ({ credentials: basic((await createClient({ ...SERVICE_CLIENT, allowed_ip_ranges: ['10.9.0.0/16'] })).clientId, 'a-wrong-secret-value') })],
+    ])('logs why authentication failed (%s) with client_id and address, never the secret', async (reason, build) => {
+      const { credentials } = await build();
+      log.lines.length = 0;
+      await rejection(service.authenticate({ credentials, client_ip: IP }));
+      expect(log.lines).toEqual([expect.objectContaining({ level: 30, reason, client_id: credentials.client_id, client_ip: IP, msg: 'client authentication failed' })]);
+      expect(JSON.stringify(log.lines)).not.toContain('a-wrong-secret-value');
     });
 
     it('authenticates a public client (none) without a secret or argon2', async () => {
@@ -243,38 +289,77 @@ describe(ClientsService.name, () => {
   });
 
   describe('failed-authentication throttle', () => {
-    it(`stops calling argon2 after ARGUS_AUTH_FAILURES_PER_MINUTE (${FAILURE_LIMIT}) failures`, async () => {
+    const limit = Number(FAILURE_LIMIT);
+    const wrong = (clientId: string, i: number, ip = IP) => service.authenticate({ credentials: basic(clientId, `wrong-${i}`), client_ip: ip });
+
+    it(`stops calling argon2 for an address after ARGUS_AUTH_FAILURES_PER_MINUTE (${FAILURE_LIMIT}) failures for a client`, async () => {
       const { clientId } = await createClient();
-      const limit = config.ARGUS_AUTH_FAILURES_PER_MINUTE;
       const before = hasher.verifies;
-      for (let i = 0; i < limit; i += 1) {
-        expect(await rejection(service.authenticate({ credentials: basic(clientId, `wrong-${i}`), client_ip: IP }))).toBeInstanceOf(InvalidClient);
-      }
+      for (let i = 0; i < limit; i += 1) expect((await rejection(wrong(clientId, i, '10.50.0.1'))).error_description).toBe('client authentication failed');
       expect(hasher.verifies).toBe(before + limit);
 
-      const err = await rejection(service.authenticate({ credentials: basic(clientId, 'wrong-again'), client_ip: IP }));
+      const err = await rejection(wrong(clientId, 99, '10.50.0.1'));
       expect(err).toBeInstanceOf(InvalidClient);
+      expect(err.error_description).toMatch(/too many failed authentication attempts/);
       expect(hasher.verifies).toBe(before + limit);
     });
 
-    it('still accepts a correct secret that is already cached while the client is throttled', async () => {
+    it('never refuses the right secret, even when it is not cached and its address is throttled', async () => {
       const { clientId, secret } = await createClient();
-      await service.authenticate({ credentials: basic(clientId, secret), client_ip: IP });
-      for (let i = 0; i <= config.ARGUS_AUTH_FAILURES_PER_MINUTE; i += 1) {
-        await rejection(service.authenticate({ credentials: basic(clientId, `wrong-${i}`), client_ip: IP }));
-      }
-      const before = hasher.verifies;
-      await expect(service.authenticate({ credentials: basic(clientId, secret), client_ip: IP })).resolves.toMatchObject({ client_id: clientId });
+      await service.authenticate({ credentials: basic(clientId, secret), client_ip: '10.51.0.1' });
+      for (let i = 0; i <= limit; i += 1) await rejection(wrong(clientId, i, '10.51.0.1'));
+      // The verification cache answers without argon2.
+      let before = hasher.verifies;
+      await expect(service.authenticate({ credentials: basic(clientId, secret), client_ip: '10.51.0.1' })).resolves.toMatchObject({ client_id: clientId });
       expect(hasher.verifies).toBe(before);
+      // After the cache entry is gone, the known-good set still lets the secret through (argon2 decides).
+      jest.spyOn(Date, 'now').mockReturnValue(Date.now() + (config.ARGUS_SECRET_CACHE_TTL + 1) * 1000);
+      before = hasher.verifies;
+      await expect(service.authenticate({ credentials: basic(clientId, secret), client_ip: '10.51.0.1' })).resolves.toMatchObject({ client_id: clientId });
+      expect(hasher.verifies).toBe(before + 1);
     });
 
-    it('throttles one client_id without affecting another', async () => {
+    it('accepts a freshly created client\'s secret while its client_id is under attack from many addresses', async () => {
+      const { clientId, secret } = await createClient();
+      for (let i = 0; i < Number(CLIENT_BUDGET) + 2; i += 1) await rejection(wrong(clientId, i, `10.52.0.${i + 1}`));
+      await expect(service.authenticate({ credentials: basic(clientId, secret), client_ip: '10.52.1.1' })).resolves.toMatchObject({ client_id: clientId });
+    });
+
+    it(`spends at most ARGUS_AUTH_VERIFICATIONS_PER_CLIENT_PER_MINUTE (${CLIENT_BUDGET}) argon2 verifications on one client_id from many addresses`, async () => {
+      const { clientId } = await createClient();
+      const before = hasher.verifies;
+      for (let i = 0; i < 20; i += 1) await rejection(wrong(clientId, i, `10.53.0.${i + 1}`));
+      expect(hasher.verifies).toBe(before + Number(CLIENT_BUDGET));
+    });
+
+    it(`limits one address to ARGUS_AUTH_FAILURES_PER_ADDRESS_PER_MINUTE (${ADDRESS_FAILURE_LIMIT}) failures over many client_ids`, async () => {
+      const ids = [];
+      for (let i = 0; i < 4; i += 1) ids.push((await createClient()).clientId);
+      const before = hasher.verifies;
+      for (const id of ids) for (let i = 0; i < limit; i += 1) await rejection(wrong(id, i, '10.54.0.1'));
+      expect(hasher.verifies).toBe(before + Number(ADDRESS_FAILURE_LIMIT));
+    });
+
+    it('throttles one address without affecting another address or another client', async () => {
       const throttled = await createClient();
       const other = await createClient();
-      for (let i = 0; i < config.ARGUS_AUTH_FAILURES_PER_MINUTE; i += 1) {
-        await rejection(service.authenticate({ credentials: basic(throttled.clientId, `wrong-${i}`), client_ip: IP }));
-      }
-      await expect(service.authenticate({ credentials: basic(other.clientId, other.secret), client_ip: IP })).resolves.toMatchObject({ client_id: other.clientId });
+      for (let i = 0; i <= limit; i += 1) await rejection(wrong(throttled.clientId, i, '10.55.0.1'));
+      const before = hasher.verifies;
+      expect((await rejection(wrong(throttled.clientId, 0, '10.55.0.2'))).error_description).toBe('client authentication failed');
+      expect(hasher.verifies).toBe(before + 1);
+      await expect(service.authenticate({ credentials: basic(other.clientId, other.secret), client_ip: '10.55.0.1' })).resolves.toMatchObject({ client_id: other.clientId });
+    });
+
+    it('forgets a known-good secret once it no longer verifies (rotated away)', async () => {
+      const { clientId, secret } = await createClient();
+      secrets.push((await service.rotateSecret({ client_id: clientId, grace_period_seconds: 0 })).client_secret);
+      const before = hasher.verifies;
+      expect(await rejection(service.authenticate({ credentials: basic(clientId, secret), client_ip: '10.56.0.1' }))).toBeInstanceOf(InvalidClient);
+      expect(hasher.verifies).toBe(before + 1);
+      for (let i = 0; i < limit; i += 1) await rejection(wrong(clientId, i, '10.56.0.1'));
+      const after = hasher.verifies;
+      await rejection(service.authenticate({ credentials: basic(clientId, secret), client_ip: '10.56.0.1' }));
+      expect(hasher.verifies).toBe(after);
     });
   });
 
@@ -402,7 +487,7 @@ describe(ClientsService.name, () => {
 
     let deaf: ClientsService;
     beforeAll(() => {
-      deaf = new ClientsService(repo, hasher, new DeafEventBus(), config);
+      deaf = new ClientsService(repo, hasher, new DeafEventBus(), config, log.logger);
       deaf.onModuleInit();
     });
 
@@ -435,7 +520,7 @@ describe(ClientsService.name, () => {
 
   describe('a second instance sharing the database and event bus', () => {
     it('drops its cached verification when the other instance disables or rotates the client', async () => {
-      const peer = new ClientsService(repo, hasher, bus, config);
+      const peer = new ClientsService(repo, hasher, bus, config, log.logger);
       peer.onModuleInit();
       const { clientId, secret } = await createClient();
       await peer.authenticate({ credentials: basic(clientId, secret), client_ip: IP });
@@ -495,22 +580,61 @@ describe(ClientsService.name, () => {
   describe('ensureBootstrapAdmin', () => {
     it('creates the admin client once, returning its credentials only the first time', async () => {
       const first = await service.ensureBootstrapAdmin();
-      expect(first).not.toBeNull();
-      secrets.push(first!.client_secret);
-      expect(first!.client_id).toBe('argus-admin');
-      expect(first!.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(await service.ensureBootstrapAdmin()).toBeNull();
+      if (first.status !== 'created') throw new Error(`expected created, got ${first.status}`);
+      secrets.push(first.client_secret);
+      expect(first.client_id).toBe('argus-admin');
+      expect(first.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(await service.ensureBootstrapAdmin()).toEqual({ status: 'unchanged', client_id: 'argus-admin' });
 
-      const admin = await service.authenticate({ credentials: basic(first!.client_id, first!.client_secret), client_ip: IP });
+      const admin = await service.authenticate({ credentials: basic(first.client_id, first.client_secret), client_ip: IP });
       expect(admin).toMatchObject({ grant_types: ['client_credentials'], scope: ['argus:admin'] });
     });
 
-    it('uses fixed credentials from the environment', async () => {
+    it('uses fixed credentials from the environment, and applies a changed configured secret as a rotation', async () => {
       const fixed = { clientId: 'ops-admin', secret: 'x'.repeat(24) + 'fixed-bootstrap-secret' };
       secrets.push(fixed.secret);
-      expect(await service.ensureBootstrapAdmin(fixed)).toEqual({ client_id: 'ops-admin', client_secret: fixed.secret });
-      expect(await service.ensureBootstrapAdmin(fixed)).toBeNull();
+      expect(await service.ensureBootstrapAdmin(fixed)).toEqual({ status: 'created', client_id: 'ops-admin', client_secret: fixed.secret });
+      expect(await service.ensureBootstrapAdmin(fixed)).toEqual({ status: 'unchanged', client_id: 'ops-admin' });
       await expect(service.authenticate({ credentials: basic('ops-admin', fixed.secret), client_ip: IP })).resolves.toMatchObject({ client_id: 'ops-admin' });
+
+      const changed = { clientId: 'ops-admin', secret: 'y'.repeat(24) + 'changed-bootstrap-secret' };
+      secrets.push(changed.secret);
+      expect(await service.ensureBootstrapAdmin(changed)).toEqual({ status: 'secret_applied', client_id: 'ops-admin' });
+      expect(eventsOf('client.secret_rotated', 'ops-admin')).toHaveLength(1);
+      await expect(service.authenticate({ credentials: basic('ops-admin', changed.secret), client_ip: IP })).resolves.toMatchObject({ client_id: 'ops-admin' });
+      expect(await rejection(service.authenticate({ credentials: basic('ops-admin', fixed.secret), client_ip: IP }))).toBeInstanceOf(InvalidClient);
+    });
+  });
+
+  describe('resetAdminSecret', () => {
+    it('gives an existing admin client a new secret, re-enables it, and refuses the old one at once', async () => {
+      const fixed = { clientId: 'reset-admin', secret: 'z'.repeat(40) };
+      secrets.push(fixed.secret);
+      await service.ensureBootstrapAdmin(fixed);
+      await service.authenticate({ credentials: basic('reset-admin', fixed.secret), client_ip: IP });
+      await service.update({ client_id: 'reset-admin', patch: { enabled: false } });
+
+      const reset = await service.resetAdminSecret('reset-admin');
+      secrets.push(reset.client_secret);
+      expect(reset).toEqual({ client_id: 'reset-admin', client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), created: false });
+      expect(eventsOf('client.secret_rotated', 'reset-admin')).toHaveLength(1);
+      await expect(service.authenticate({ credentials: basic('reset-admin', reset.client_secret), client_ip: IP })).resolves.toMatchObject({ scope: ['argus:admin'] });
+      expect(await rejection(service.authenticate({ credentials: basic('reset-admin', fixed.secret), client_ip: IP }))).toBeInstanceOf(InvalidClient);
+    });
+
+    it('creates the admin client when it is missing', async () => {
+      const reset = await service.resetAdminSecret('brand-new-admin');
+      secrets.push(reset.client_secret);
+      expect(reset.created).toBe(true);
+      await expect(service.authenticate({ credentials: basic('brand-new-admin', reset.client_secret), client_ip: IP })).resolves.toMatchObject({ scope: ['argus:admin'] });
+    });
+
+    it('refuses to turn a client that is not an admin client into one', async () => {
+      const { clientId, secret } = await createClient();
+      const err = await rejection(service.resetAdminSecret(clientId));
+      expect(err).toBeInstanceOf(InvalidRequest);
+      expect(err.error_description).toContain('not an admin client');
+      await expect(service.authenticate({ credentials: basic(clientId, secret), client_ip: IP })).resolves.toMatchObject({ client_id: clientId });
     });
   });
 

@@ -24,6 +24,10 @@ export interface Topology {
   restart(name: string, whileStopped?: () => Promise<void>): Promise<void>;
   /** Starts one more process of `app` (e.g. a new `introspection` instance) named `name`; distributed only. */
   addProcess(name: string, app: string): Promise<string>;
+  /** ARGUS_DATA_DIR of every process (the generated admin credentials land here). */
+  dataDir: string;
+  /** The environment the processes share (database, NATS, KEK, prefix…), for operator commands. */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +41,11 @@ export interface TopologyOptions {
   /** Extra node flags per process name, e.g. `--cpu-prof`. */
   nodeArgs?: Record<string, string[]>;
   logLevel?: string;
+  /**
+   * false: start without ARGUS_BOOTSTRAP_ADMIN_* (the admin client is generated into
+   * <dataDir>/bootstrap-admin.json, which `admin` is then read from). Default true.
+   */
+  bootstrapAdmin?: boolean;
 }
 
 export const POSTGRES_ADMIN_URL = process.env.ARGUS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -163,24 +172,36 @@ function adminCredentials() {
   return { clientId: `admin-${randomBytes(4).toString('hex')}`, clientSecret: randomBytes(32).toString('base64url') };
 }
 
+/** The bootstrap variables, unless the test wants the generated admin client. */
+function bootstrapEnv(options: TopologyOptions, admin: { clientId: string; clientSecret: string }): Record<string, string> {
+  if (options.bootstrapAdmin === false) return {};
+  return { ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID: admin.clientId, ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET: admin.clientSecret };
+}
+
+/** The admin credentials the topology was started with, or the generated ones from the data folder. */
+function startedAdmin(options: TopologyOptions, admin: { clientId: string; clientSecret: string }, dataDir: string) {
+  const file = join(dataDir, 'bootstrap-admin.json');
+  if (options.bootstrapAdmin !== false || !existsSync(file)) return admin;
+  const generated = JSON.parse(readFileSync(file, 'utf8')) as { client_id: string; client_secret: string };
+  return { clientId: generated.client_id, clientSecret: generated.client_secret };
+}
+
 /** `npm start`'s topology: one process, SQLite in a temporary directory. */
 export async function startStandalone(options: TopologyOptions = {}): Promise<Topology> {
   const logDir = mkdtempSync(join(tmpdir(), 'argus-standalone-'));
   const port = await freePort();
   const admin = adminCredentials();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const proc = startProcess('standalone', 'standalone', {
-    PORT: String(port),
+  const env = {
     HOST: '127.0.0.1',
     ARGUS_ISSUER: baseUrl,
     DATABASE_URL: `sqlite:${join(logDir, 'argus.sqlite')}`,
     ARGUS_DATA_DIR: logDir,
-    ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID: admin.clientId,
-    ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET: admin.clientSecret,
+    ...bootstrapEnv(options, admin),
     LOG_LEVEL: options.logLevel ?? 'info',
     ...options.env,
-    ...options.processEnv?.standalone,
-  }, logDir, options.nodeArgs?.standalone);
+  };
+  const proc = startProcess('standalone', 'standalone', { ...env, PORT: String(port), ...options.processEnv?.standalone }, logDir, options.nodeArgs?.standalone);
   try {
     if (options.waitForReady !== false) await waitReady(proc, logDir);
   } catch (err) {
@@ -191,11 +212,13 @@ export async function startStandalone(options: TopologyOptions = {}): Promise<To
   return {
     kind: 'standalone',
     baseUrl,
-    admin,
+    admin: startedAdmin(options, admin, env.ARGUS_DATA_DIR),
     processes: { standalone: proc.opsUrl },
     logDir,
     restart: (name, whileStopped) => restartProcess(running, name, logDir, whileStopped),
     addProcess: () => Promise.reject(new Error('the standalone topology is one process')),
+    dataDir: env.ARGUS_DATA_DIR,
+    env,
     stop: async () => {
       await stopProcesses(running);
       rmSync(logDir, { recursive: true, force: true });
@@ -231,8 +254,8 @@ export async function startDistributed(options: TopologyOptions = {}): Promise<T
     ARGUS_KEK: randomBytes(32).toString('base64'),
     ARGUS_ISSUER: baseUrl,
     ARGUS_NATS_SUBJECT_PREFIX: subjectPrefix,
-    ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID: admin.clientId,
-    ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET: admin.clientSecret,
+    ARGUS_DATA_DIR: logDir,
+    ...bootstrapEnv(options, admin),
     LOG_LEVEL: options.logLevel ?? 'info',
     ...options.env,
   };
@@ -269,7 +292,7 @@ export async function startDistributed(options: TopologyOptions = {}): Promise<T
   return {
     kind: 'distributed',
     baseUrl,
-    admin,
+    admin: startedAdmin(options, admin, common.ARGUS_DATA_DIR),
     nats: { url: NATS_TEST_URL, subjectPrefix, stream },
     processes: names,
     logDir,
@@ -281,6 +304,8 @@ export async function startDistributed(options: TopologyOptions = {}): Promise<T
       await waitReady(added, logDir);
       return added.opsUrl;
     },
+    dataDir: common.ARGUS_DATA_DIR,
+    env: common,
     stop: async () => {
       await cleanup();
       rmSync(logDir, { recursive: true, force: true });

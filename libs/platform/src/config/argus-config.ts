@@ -99,9 +99,20 @@ export class ArgusConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   ARGUS_SECRET_CACHE_TTL = 300;
 
-  /** Failed secret verifications allowed per client_id per minute before argon2 is skipped. */
+  /** Failed secret verifications allowed per (client_id, source address) per minute before argon2 is skipped. */
   @Transform(toInt) @IsInt() @Min(1) @Max(10000)
   ARGUS_AUTH_FAILURES_PER_MINUTE = 10;
+
+  /** Failed secret verifications allowed per source address per minute, whatever the client_id. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  ARGUS_AUTH_FAILURES_PER_ADDRESS_PER_MINUTE = 50;
+
+  /**
+   * argon2id verifications per client_id per minute for secrets not yet seen to verify (bounds an
+   * attack from many addresses: 60 ≈ one a second, a few percent of a core).
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  ARGUS_AUTH_VERIFICATIONS_PER_CLIENT_PER_MINUTE = 60;
 
   /** JWKS Cache-Control max-age; a new key is published at least this long before it signs. */
   @Transform(toInt) @IsInt() @Min(0) @Max(86400)

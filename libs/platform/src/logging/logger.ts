@@ -16,7 +16,8 @@ const REDACTED_PATHS = [
   'password',
 ];
 
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+/** `destination` 2 sends the lines to stderr (a command whose stdout is its answer). */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination: 1 | 2 = 1): Logger {
   return pino({
     level,
     base: { service },
@@ -25,7 +26,7 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
       const requestId = currentRequestId();
       return requestId ? { reqId: requestId } : {};
     },
-  });
+  }, destination === 2 ? pino.destination({ fd: 2, sync: true }) : undefined);
 }
 
 /** Nest's own logging, routed through pino. */

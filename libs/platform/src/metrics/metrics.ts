@@ -55,3 +55,10 @@ export const rateLimited = new Counter({
   labelNames: ['limit'] as const,
   registers: [metricsRegistry],
 });
+
+export const clientSecretChecks = new Counter({
+  name: 'argus_client_secret_checks_total',
+  help: 'Client secret checks that missed the verification cache: verified or rejected by argon2id, or refused by the throttle without argon2id',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
