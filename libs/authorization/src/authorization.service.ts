@@ -36,6 +36,7 @@ import { IsNull, LessThan, type Repository } from 'typeorm';
 import { AuthorizationCodeEntity, ConsentEntity, LoginSessionEntity, PendingRequestEntity } from './entities';
 import { validateAuthorizationRequest, type ValidatedAuthorization } from './flow/authorization-request';
 import { verifiesS256 } from './flow/pkce';
+import { LoginThrottle, type Lock } from './login/login-throttle';
 import { claimsForScope } from './users/claims';
 import { UserDirectory } from './users/user-directory';
 import { UsersService } from './users/users.service';
@@ -82,6 +83,7 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     @Inject(KeysContract.token) private readonly keys: KeysApi,
     private readonly users: UsersService,
     private readonly directory: UserDirectory,
+    private readonly throttle: LoginThrottle,
     private readonly events: EventBus,
     private readonly config: ArgusConfig,
     @Inject(LOGGER) logger: Logger,
@@ -130,12 +132,21 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
 
   async login(request: LoginRequest): Promise<LoginOutcome> {
     const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token, 'login');
+    const refuse = (error: string): LoginOutcome => ({ outcome: { kind: 'login', request_id: entity.id, error } });
+    // RFC 6749 §10.10: a locked username or address is refused before any argon2 work, even with
+    // the right password; unknown usernames are counted and locked exactly like known ones.
+    const lock = await this.throttle.lockFor(request.username, request.client_ip);
+    if (lock) return refuse(lockedMessage(lock));
     const user = await this.directory.verifyPassword(request.username, request.password);
     if (!user) {
-      // No username in the event: people type passwords into the username field.
-      await this.publish(EventTypes.loginFailed, entity.clientId, { client_id: entity.clientId, client_ip: request.client_ip });
-      return { outcome: { kind: 'login', request_id: entity.id, error: 'Invalid username or password.' } };
+      // No username in the events: people type passwords into the username field.
+      const failed = { client_id: entity.clientId, client_ip: request.client_ip };
+      await this.publish(EventTypes.loginFailed, entity.clientId, failed);
+      const started = await this.throttle.recordFailure(request.username, request.client_ip);
+      if (started?.started) await this.publish(EventTypes.loginLocked, entity.clientId, { ...failed, reason: started.reason, lock_seconds: started.retry_after });
+      return refuse(started ? lockedMessage(started) : 'Invalid username or password.');
     }
+    await this.throttle.recordSuccess(request.username);
     const token = random();
     const now = nowSeconds();
     const session: LoginSessionEntity = { tokenHash: sha256(token), sid: randomUUID(), userId: user.id, authTime: now, expiresAt: now + SESSION_TTL };
@@ -172,20 +183,17 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     return this.issueCode(state, session);
   }
 
-  /** RFC 6749 §4.1.3 and §10.5: single use, atomically; a second redemption revokes the grant. */
+  /**
+   * RFC 6749 §4.1.3 and §10.5: single use, atomically; a second redemption revokes the grant.
+   * Client, redirect_uri and PKCE are checked before the code is claimed, so a redemption that
+   * fails them (another client, a wrong verifier) neither burns the code nor raises the alarm.
+   */
   async consumeCode({ code, client_id, redirect_uri, code_verifier }: ConsumeCodeRequest): Promise<CodeGrant> {
     const codeHash = sha256(code);
     const now = nowSeconds();
-    const claimed = await this.codes.update({ codeHash, consumedAt: IsNull() }, { consumedAt: now });
     const entity = await this.codes.findOne({ where: { codeHash } });
     if (!entity) throw new InvalidGrant('the authorization code is invalid');
     const binding = JSON.parse(entity.binding) as CodeBinding;
-    if (!claimed.affected) {
-      await this.publish(EventTypes.codeReplayed, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, sub: binding.user_id });
-      await this.publish(EventTypes.tokenRevoked, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, exp: now + GRANT_REVOCATION_TTL });
-      throw new InvalidGrant('the authorization code has already been used; tokens issued from it are revoked');
-    }
-    if (entity.expiresAt < now) throw new InvalidGrant('the authorization code has expired');
     if (entity.clientId !== client_id) throw new InvalidGrant('the authorization code was issued to another client');
     if ((binding.redirect_uri_sent || redirect_uri !== undefined) && redirect_uri !== binding.redirect_uri) {
       throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
@@ -195,6 +203,15 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     } else if (code_verifier !== undefined) {
       // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
       throw new InvalidGrant('code_verifier sent but the authorization request had no code_challenge');
+    }
+    const claimed = entity.consumedAt === null && entity.expiresAt >= now
+      ? await this.codes.update({ codeHash, consumedAt: IsNull() }, { consumedAt: now })
+      : { affected: 0 };
+    if (!claimed.affected) {
+      if (entity.consumedAt === null && entity.expiresAt < now) throw new InvalidGrant('the authorization code has expired');
+      await this.publish(EventTypes.codeReplayed, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, sub: binding.user_id });
+      await this.publish(EventTypes.tokenRevoked, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, exp: now + GRANT_REVOCATION_TTL });
+      throw new InvalidGrant('the authorization code has already been used; tokens issued from it are revoked');
     }
     const user = await this.directory.findById(binding.user_id);
     if (!user || !user.enabled) throw new InvalidGrant('the user of this authorization code is no longer active');
@@ -391,6 +408,12 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
   private publish(type: string, subject: string, data: object): Promise<void> {
     return this.events.publish(buildEvent('authorization', type, subject, data));
   }
+}
+
+/** The same words for a locked username and a locked address: neither says whether the account exists. */
+function lockedMessage(lock: Lock): string {
+  const minutes = Math.ceil(lock.retry_after / 60);
+  return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
 }
 
 /** DESIGN.md: `required_role`, held for the client's `customer` when it names one. */

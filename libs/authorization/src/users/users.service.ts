@@ -1,6 +1,6 @@
 import { UserInput, type UserRecord } from '@argus/contracts';
 import { InvalidRequest, NotFound, OAuthError } from '@argus/oauth';
-import { nowSeconds } from '@argus/persistence';
+import { isUniqueViolation, nowSeconds } from '@argus/persistence';
 import { SecretHasher } from '@argus/platform';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -34,20 +34,19 @@ export class UsersService extends UserDirectory implements OnModuleInit {
     const dto = validateUser(input);
     if (!dto.username) throw new InvalidRequest('username: is required');
     if (!dto.password) throw new InvalidRequest('password: is required');
-    if (await this.users.exist({ where: { username: dto.username } })) {
-      throw new OAuthError('invalid_request', `username: "${dto.username}" is taken`, 409);
-    }
+    if (await this.users.exist({ where: { usernameKey: usernameKey(dto.username) } })) throw usernameTaken(dto.username);
     const now = nowSeconds();
     const entity: UserEntity = {
       id: randomUUID(),
       username: dto.username,
+      usernameKey: usernameKey(dto.username),
       passwordHash: await this.hasher.hash(dto.password),
       profile: JSON.stringify(profileOf(dto, emptyProfile())),
       enabled: dto.enabled ?? true,
       createdAt: now,
       updatedAt: now,
     };
-    await this.users.insert(entity);
+    await this.users.insert(entity).catch(conflictAsTaken(dto.username));
     return toRecord(entity);
   }
 
@@ -58,18 +57,18 @@ export class UsersService extends UserDirectory implements OnModuleInit {
   async update(id: string, patch: Record<string, unknown>): Promise<UserRecord> {
     const entity = await this.load(id);
     const dto = validateUser(patch);
-    if (dto.username && dto.username !== entity.username && (await this.users.exist({ where: { username: dto.username } }))) {
-      throw new OAuthError('invalid_request', `username: "${dto.username}" is taken`, 409);
-    }
+    const renamed = dto.username !== undefined && usernameKey(dto.username) !== entity.usernameKey;
+    if (renamed && (await this.users.exist({ where: { usernameKey: usernameKey(dto.username!) } }))) throw usernameTaken(dto.username!);
     const updated: UserEntity = {
       ...entity,
       username: dto.username ?? entity.username,
+      usernameKey: dto.username ? usernameKey(dto.username) : entity.usernameKey,
       passwordHash: dto.password ? await this.hasher.hash(dto.password) : entity.passwordHash,
       profile: JSON.stringify(profileOf(dto, JSON.parse(entity.profile) as Profile)),
       enabled: dto.enabled ?? entity.enabled,
       updatedAt: nowSeconds(),
     };
-    await this.users.update({ id }, updated);
+    await this.users.update({ id }, updated).catch(conflictAsTaken(updated.username));
     return toRecord(updated);
   }
 
@@ -79,7 +78,7 @@ export class UsersService extends UserDirectory implements OnModuleInit {
   }
 
   async verifyPassword(username: string, password: string): Promise<UserRecord | null> {
-    const entity = await this.users.findOne({ where: { username } });
+    const entity = await this.users.findOne({ where: { usernameKey: usernameKey(username) } });
     const matches = await this.hasher.verify(entity?.passwordHash ?? this.dummyHash, password);
     return entity && matches && entity.enabled ? toRecord(entity) : null;
   }
@@ -94,6 +93,22 @@ export class UsersService extends UserDirectory implements OnModuleInit {
     if (!entity) throw new NotFound(`no user with id ${id}`);
     return entity;
   }
+}
+
+/** Usernames are compared case-insensitively (they are ASCII: see UserInput). */
+export function usernameKey(username: string): string {
+  return username.toLowerCase();
+}
+
+function usernameTaken(username: string): OAuthError {
+  return new OAuthError('invalid_request', `username: "${username}" is taken`, 409);
+}
+
+/** A concurrent create or rename that won the race for the same name: 409 as well, never a 500. */
+function conflictAsTaken(username: string) {
+  return (err: unknown): never => {
+    throw isUniqueViolation(err) ? usernameTaken(username) : err;
+  };
 }
 
 function validateUser(input: Record<string, unknown>): UserInput {

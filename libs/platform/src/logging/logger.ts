@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 import { currentRequestId } from '../context/request-context';
+import { serializeError } from './error-serializer';
 
 /** Fields that may carry a secret, a code or a token: never written to a log line. */
 const REDACTED_PATHS = [
@@ -21,6 +22,7 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
     level,
     base: { service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
     mixin: () => {
       const requestId = currentRequestId();
       return requestId ? { reqId: requestId } : {};
