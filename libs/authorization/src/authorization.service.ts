@@ -34,7 +34,7 @@ import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { IsNull, LessThan, type Repository } from 'typeorm';
 import { AuthorizationCodeEntity, ConsentEntity, LoginSessionEntity, PendingRequestEntity } from './entities';
-import { validateAuthorizationRequest, type ValidatedAuthorization } from './flow/authorization-request';
+import { MAX_PARAM_LENGTH, validateAuthorizationRequest, type ValidatedAuthorization } from './flow/authorization-request';
 import { verifiesS256 } from './flow/pkce';
 import { LoginThrottle, type Lock } from './login/login-throttle';
 import { claimsForScope } from './users/claims';
@@ -111,7 +111,8 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
 
   /** RFC 6749 §4.1.1 / OIDC Core §3.1.2.1 */
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
-    const client = request.params.client_id ? await this.findClient(request.params.client_id) : null;
+    const clientId = request.params.client_id;
+    const client = clientId && clientId.length <= MAX_PARAM_LENGTH.client_id ? await this.findClient(clientId) : null;
     const result = validateAuthorizationRequest(request.params, request.repeated, client, this.config.ARGUS_ISSUER);
     if ('outcome' in result) return result.outcome;
     return this.proceed(result.ok, client!, request);
@@ -238,13 +239,17 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     return { active: user !== null && user.enabled };
   }
 
-  /** OpenID Connect RP-Initiated Logout 1.0 §2-3 */
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0 §2-4. The session ends without asking only when the
+   * id_token_hint is an ID token of this issuer for the current session (its `sub`, and its `sid`
+   * when present); any other hint, or none, needs the user's confirmation.
+   */
   async endSession(request: EndSessionRequest): Promise<EndSessionOutcome> {
     let clientId = request.client_id;
-    if (request.id_token_hint) {
-      const hinted = await this.verifyIdTokenHint(request.id_token_hint);
-      if (clientId && clientId !== hinted) throw new InvalidRequest('client_id does not match the id_token_hint audience');
-      clientId = hinted;
+    const hint = request.id_token_hint ? await this.verifyIdTokenHint(request.id_token_hint) : undefined;
+    if (hint) {
+      if (clientId && clientId !== hint.aud) throw new InvalidRequest('client_id does not match the id_token_hint audience');
+      clientId = hint.aud;
     }
     let redirectTo: string | undefined;
     if (request.post_logout_redirect_uri) {
@@ -256,6 +261,8 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     }
     const session = await this.findSession(request.session_token);
     if (session) {
+      const hintNamesSession = hint !== undefined && hint.sub === session.userId && (hint.sid === undefined || hint.sid === session.sid);
+      if (!hintNamesSession && !request.confirmed) return { confirm: true };
       await this.sessions.delete({ tokenHash: session.tokenHash });
       await this.publish(EventTypes.sessionEnded, session.userId, { sub: session.userId, sid: session.sid, client_id: clientId });
     }
@@ -378,14 +385,19 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     }
   }
 
-  /** The audience of an ID token this server signed (expired ones included, OIDC RP-Initiated Logout §2). */
-  private async verifyIdTokenHint(idToken: string): Promise<string> {
+  /**
+   * An ID token this server signed (expired ones included, RP-Initiated Logout §2): `typ: JWT`
+   * (access tokens are at+jwt, refresh tokens rt+jwt), this issuer, one audience, a subject.
+   */
+  private async verifyIdTokenHint(idToken: string): Promise<{ aud: string; sub: string; sid?: string }> {
     try {
-      await compactVerify(idToken, createLocalJWKSet(await this.keys.jwks({}) as Parameters<typeof createLocalJWKSet>[0]));
+      const { protectedHeader } = await compactVerify(idToken, createLocalJWKSet(await this.keys.jwks({}) as Parameters<typeof createLocalJWKSet>[0]));
       const claims = decodeJwt(idToken);
       const audience = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
-      if (claims.iss !== this.config.ARGUS_ISSUER || !audience) throw new Error('foreign token');
-      return audience;
+      if (protectedHeader.typ !== 'JWT' || claims.iss !== this.config.ARGUS_ISSUER || !audience || typeof claims.sub !== 'string') throw new Error('not an ID token');
+      if (claims.sid !== undefined && typeof claims.sid !== 'string') throw new Error('not an ID token');
+      if ('client_id' in claims || 'scope' in claims || 'token_use' in claims) throw new Error('not an ID token');
+      return { aud: audience, sub: claims.sub, sid: claims.sid as string | undefined };
     } catch {
       throw new InvalidRequest('id_token_hint is not an ID token issued by this server');
     }

@@ -22,6 +22,8 @@ export interface Topology {
 
 export interface TopologyOptions {
   introspectionInstances?: number;
+  /** Authorization processes sharing one queue group (distributed only; default 1, named `authorization`, then `authorization-2`...). */
+  authorizationInstances?: number;
   env?: Record<string, string>;
   /** Extra node flags per process name, e.g. `--cpu-prof`. */
   nodeArgs?: Record<string, string[]>;
@@ -200,7 +202,7 @@ export async function startDistributed(options: TopologyOptions = {}): Promise<T
     ['keys', 'keys'],
     ['clients', 'clients'],
     ['token', 'token'],
-    ['authorization', 'authorization'],
+    ...Array.from({ length: options.authorizationInstances ?? 1 }, (_, i): [string, string] => [i === 0 ? 'authorization' : `authorization-${i + 1}`, 'authorization']),
     ...Array.from({ length: options.introspectionInstances ?? 2 }, (_, i): [string, string] => [`introspection-${i + 1}`, 'introspection']),
     ['gateway', 'gateway'],
   ];

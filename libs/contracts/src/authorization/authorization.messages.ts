@@ -121,6 +121,8 @@ export interface UserinfoRequest {
 
 export interface EndSessionRequest {
   session_token?: string;
+  /** The user confirmed on the sign-out page (a POST carrying that page's CSRF token). */
+  confirmed?: boolean;
   id_token_hint?: string;
   post_logout_redirect_uri?: string;
   state?: string;
@@ -129,4 +131,6 @@ export interface EndSessionRequest {
 
 export interface EndSessionOutcome {
   redirect_to?: string;
+  /** Nothing ended yet: the user must confirm (the hint does not name the current session). */
+  confirm?: boolean;
 }
