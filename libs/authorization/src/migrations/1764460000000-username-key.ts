@@ -18,11 +18,11 @@ export class UsernameKey1764460000000 implements MigrationInterface {
       THEN LOWER(username) || '#' || id
       ELSE LOWER(username) END`);
     if (runner.connection.options.type === 'postgres') await runner.query('ALTER TABLE app_user ALTER COLUMN username_key SET NOT NULL');
-    await runner.query('CREATE UNIQUE INDEX app_user_username_key ON app_user (username_key)');
+    await runner.query('CREATE UNIQUE INDEX app_user_username_key_idx ON app_user (username_key)');
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query('DROP INDEX app_user_username_key');
+    await runner.query('DROP INDEX app_user_username_key_idx');
     await runner.query('ALTER TABLE app_user DROP COLUMN username_key');
   }
 }
