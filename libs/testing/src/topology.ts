@@ -17,6 +17,8 @@ export interface Topology {
   /** The operations base URL of every process, by name (e.g. `introspection-1`). */
   processes: Record<string, string>;
   logDir: string;
+  /** The deployment's database (`sqlite:<file>` or `postgres://…`), for tests that inspect what is stored. */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -135,11 +137,12 @@ export async function startStandalone(options: TopologyOptions = {}): Promise<To
   const port = await freePort();
   const admin = adminCredentials();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const databaseUrl = `sqlite:${join(logDir, 'argus.sqlite')}`;
   const proc = startProcess('standalone', 'standalone', {
     PORT: String(port),
     HOST: '127.0.0.1',
     ARGUS_ISSUER: baseUrl,
-    DATABASE_URL: `sqlite:${join(logDir, 'argus.sqlite')}`,
+    DATABASE_URL: databaseUrl,
     ARGUS_DATA_DIR: logDir,
     ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID: admin.clientId,
     ARGUS_BOOTSTRAP_ADMIN_CLIENT_SECRET: admin.clientSecret,
@@ -158,6 +161,7 @@ export async function startStandalone(options: TopologyOptions = {}): Promise<To
     admin,
     processes: { standalone: proc.opsUrl },
     logDir,
+    databaseUrl,
     stop: async () => {
       await stopProcesses([proc]);
       rmSync(logDir, { recursive: true, force: true });
@@ -234,6 +238,7 @@ export async function startDistributed(options: TopologyOptions = {}): Promise<T
     nats: { url: NATS_TEST_URL, subjectPrefix, stream },
     processes: Object.fromEntries(processes.map((p) => [p.name, p.opsUrl])),
     logDir,
+    databaseUrl: databaseUrl.toString(),
     stop: async () => {
       await cleanup();
       rmSync(logDir, { recursive: true, force: true });
