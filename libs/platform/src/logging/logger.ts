@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { currentRequestId } from '../context/request-context';
 import { serializeError } from './error-serializer';
 
@@ -17,8 +17,9 @@ const REDACTED_PATHS = [
   'password',
 ];
 
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+/** `destination` defaults to stdout (tests pass their own). */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -27,7 +28,8 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
       const requestId = currentRequestId();
       return requestId ? { reqId: requestId } : {};
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own logging, routed through pino. */
