@@ -11,6 +11,9 @@ import type { Repository } from 'typeorm';
 import { UserEntity } from '../entities';
 import { UserDirectory } from './user-directory';
 
+/** A password hash no password matches. */
+const UNUSABLE_PASSWORD = '!';
+
 type Profile = Omit<UserRecord, 'id' | 'username' | 'enabled' | 'created_at' | 'updated_at'>;
 
 /** The local user directory: argon2id password hashes, profile claims, admin CRUD. */
@@ -40,13 +43,22 @@ export class UsersService extends UserDirectory implements OnModuleInit {
       id: randomUUID(),
       username: dto.username,
       usernameKey: usernameKey(dto.username),
-      passwordHash: await this.hasher.hash(dto.password),
+      // Not an argon2 string, so nothing verifies against it: the name is claimed first (a
+      // concurrent duplicate is refused at once, without paying argon2), the hash set after.
+      passwordHash: UNUSABLE_PASSWORD,
       profile: JSON.stringify(profileOf(dto, emptyProfile())),
       enabled: dto.enabled ?? true,
       createdAt: now,
       updatedAt: now,
     };
     await this.users.insert(entity).catch(conflictAsTaken(dto.username));
+    try {
+      entity.passwordHash = await this.hasher.hash(dto.password);
+      await this.users.update({ id: entity.id }, { passwordHash: entity.passwordHash });
+    } catch (err) {
+      await this.users.delete({ id: entity.id });
+      throw err;
+    }
     return toRecord(entity);
   }
 
