@@ -218,6 +218,11 @@ describe.each(TOPOLOGIES)('authorization service hardening (%s)', (kind) => {
       const twin = await adminCall(topology, admin, 'POST', '/admin/users', { username: user.username.toLowerCase(), password: 'another-password' });
       expect(twin.status).toBe(409);
       expect(twin.body.error_description).toMatch(/is taken/);
+      // The admin filter is exact and case-insensitive (API.md).
+      const found = await adminCall<{ items: { id: string; username: string }[] }>(topology, admin, 'GET', `/admin/users?username=${user.username.toLowerCase()}`);
+      expect(found.body.items).toEqual([expect.objectContaining({ id: user.id, username: user.username })]);
+      const prefix = await adminCall<{ items: unknown[] }>(topology, admin, 'GET', `/admin/users?username=${user.username.slice(0, -1)}`);
+      expect(prefix.body.items).toEqual([]);
       const other = await newUser();
       const renamed = await adminCall(topology, admin, 'PATCH', `/admin/users/${other.id}`, { username: user.username.toUpperCase() });
       expect(renamed.status).toBe(409);

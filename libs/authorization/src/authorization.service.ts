@@ -16,12 +16,14 @@ import {
   type KeysApi,
   type LoginOutcome,
   type LoginRequest,
+  type ListUsersRequest,
   type PendingRequestQuery,
   type PendingRequestView,
   type RegisteredClient,
   type UpdateUserRequest,
   type UserIdRequest,
   type UserinfoRequest,
+  type UserPage,
   type UserRecord,
 } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
@@ -275,6 +277,10 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
 
   getUser({ id }: UserIdRequest): Promise<UserRecord> {
     return this.users.get(id);
+  }
+
+  listUsers(request: ListUsersRequest): Promise<UserPage> {
+    return this.users.list(request);
   }
 
   updateUser({ id, patch }: UpdateUserRequest): Promise<UserRecord> {

@@ -1,4 +1,4 @@
-import { UserInput, type UserRecord } from '@argus/contracts';
+import { UserInput, type ListUsersRequest, type UserPage, type UserRecord } from '@argus/contracts';
 import { InvalidRequest, NotFound, OAuthError } from '@argus/oauth';
 import { isUniqueViolation, nowSeconds } from '@argus/persistence';
 import { SecretHasher } from '@argus/platform';
@@ -7,9 +7,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import type { Repository } from 'typeorm';
+import { MoreThan, type Repository } from 'typeorm';
 import { UserEntity } from '../entities';
 import { UserDirectory } from './user-directory';
+
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
 
 /** A password hash no password matches. */
 const UNUSABLE_PASSWORD = '!';
@@ -60,6 +63,20 @@ export class UsersService extends UserDirectory implements OnModuleInit {
       throw err;
     }
     return toRecord(entity);
+  }
+
+  /** Oldest id first; `username` matches exactly, whatever the case. */
+  async list({ limit, cursor, username }: ListUsersRequest): Promise<UserPage> {
+    const size = limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw new InvalidRequest(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    if (cursor !== undefined && !/^[0-9a-f-]{36}$/.test(cursor)) throw new InvalidRequest('cursor is not a value returned by this API');
+    const rows = await this.users.find({
+      where: { ...(cursor !== undefined ? { id: MoreThan(cursor) } : {}), ...(username !== undefined ? { usernameKey: usernameKey(username) } : {}) },
+      order: { id: 'ASC' },
+      take: size + 1,
+    });
+    const page = rows.slice(0, size);
+    return { items: page.map(toRecord), next_cursor: rows.length > size ? page[page.length - 1].id : undefined };
   }
 
   async get(id: string): Promise<UserRecord> {

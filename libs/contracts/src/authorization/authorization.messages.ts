@@ -119,6 +119,18 @@ export interface UserinfoRequest {
   scope: string[];
 }
 
+export interface ListUsersRequest {
+  limit?: number;
+  cursor?: string;
+  /** Exact match, case-insensitive (usernames are unique case-insensitively). */
+  username?: string;
+}
+
+export interface UserPage {
+  items: UserRecord[];
+  next_cursor?: string;
+}
+
 export interface EndSessionRequest {
   session_token?: string;
   /** The user confirmed on the sign-out page (a POST carrying that page's CSRF token). */
