@@ -145,9 +145,9 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
       // No username in the events: people type passwords into the username field.
       const failed = { client_id: entity.clientId, client_ip: request.client_ip };
       await this.publish(EventTypes.loginFailed, entity.clientId, failed);
-      const started = await this.throttle.recordFailure(request.username, request.client_ip);
-      if (started?.started) await this.publish(EventTypes.loginLocked, entity.clientId, { ...failed, reason: started.reason, lock_seconds: started.retry_after });
-      return refuse(started ? lockedMessage(started) : 'Invalid username or password.');
+      const nowLocked = await this.throttle.recordFailure(request.username, request.client_ip);
+      if (nowLocked?.started) await this.publish(EventTypes.loginLocked, entity.clientId, { ...failed, reason: nowLocked.reason, lock_seconds: nowLocked.retry_after });
+      return refuse(nowLocked ? lockedMessage(nowLocked) : 'Invalid username or password.');
     }
     await this.throttle.recordSuccess(request.username);
     const token = random();
