@@ -9,14 +9,14 @@
  *   BENCH_CONNECTIONS  autocannon connections for client credentials (default 10)
  *   BENCH_DURATION     measured seconds per scenario (default 10)
  *   BENCH_WARMUP       unmeasured seconds before each measured run (default 2)
- *   BENCH_CASES        comma list of quiet,unbounded,bounded,throttled (default all)
+ *   BENCH_CASES        comma list of quiet,unbounded,bounded,bounded1,throttled (default all)
  */
 import { startStandalone, type Topology } from '@argus/testing';
 import { randomBytes } from 'node:crypto';
 import { basic, REDIRECT_URI } from './browser';
 import { measure, type LoadResult } from './load';
 
-type CaseName = 'quiet' | 'unbounded' | 'bounded' | 'throttled';
+type CaseName = 'quiet' | 'unbounded' | 'bounded' | 'bounded1' | 'throttled';
 
 interface Case {
   name: CaseName;
@@ -31,8 +31,10 @@ const NO_THROTTLE = { ARGUS_LOGIN_FAILURES_PER_ACCOUNT: '1000', ARGUS_LOGIN_FAIL
 const CASES: Case[] = [
   { name: 'quiet', what: 'no guessers (reference)', guessers: false, env: {} },
   { name: 'unbounded', what: 'guessers, argon2 unbounded (before)', guessers: true, env: { ...NO_THROTTLE, ARGUS_PASSWORD_HASH_CONCURRENCY: '64' } },
-  { name: 'bounded', what: 'guessers, argon2 bounded to 2 (after)', guessers: true, env: { ...NO_THROTTLE, ARGUS_PASSWORD_HASH_CONCURRENCY: '2' } },
-  { name: 'throttled', what: 'guessers, default bound and throttle', guessers: true, env: {} },
+  { name: 'bounded', what: 'guessers, argon2 bounded to 2 (after, the default)', guessers: true, env: { ...NO_THROTTLE, ARGUS_PASSWORD_HASH_CONCURRENCY: '2' } },
+  { name: 'bounded1', what: 'guessers, argon2 bounded to 1', guessers: true, env: { ...NO_THROTTLE, ARGUS_PASSWORD_HASH_CONCURRENCY: '1' } },
+  // The address lock after 10 failures: later guesses are refused without running argon2.
+  { name: 'throttled', what: 'guessers, bound 2, address locked after 10 failures', guessers: true, env: { ARGUS_LOGIN_FAILURES_PER_ADDRESS: '10' } },
 ];
 
 const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
