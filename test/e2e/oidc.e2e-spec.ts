@@ -2,7 +2,7 @@ import { startTopology, type Topology } from '@argus/testing';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createHash, randomBytes } from 'node:crypto';
 import { generators, Issuer, type BaseClient } from 'openid-client';
-import { Browser, errorCode, pageKind } from '../support/browser-flow';
+import { Browser, errorCode, hiddenInputs, pageKind } from '../support/browser-flow';
 import {
   adminCall,
   adminToken,
@@ -580,7 +580,8 @@ describe.each(TOPOLOGIES)('OpenID Connect authorization-code flow (%s)', (kind) 
       expect(ask.html).toContain('data-testid="logout-confirm"');
       // Nothing ended yet: a cross-site link cannot sign the user out.
       expect(new URL((await promptNone(own)).location!).searchParams.get('code')).toBeTruthy();
-      const confirmed = await own.post('/oauth2/logout', { post_logout_redirect_uri: POST_LOGOUT_URI, confirm: 'yes' });
+      // The page's own form (with its CSRF token), confirming a redirect no client registered.
+      const confirmed = await own.post('/oauth2/logout', hiddenInputs(ask.html));
       expect(confirmed.status).toBe(400);
       expect(confirmed.location).toBeUndefined();
       expect(errorCode(confirmed.html)).toBe('invalid_request');

@@ -4,6 +4,7 @@ import { OAuthError } from '@argus/oauth';
 import { createLogger, loadConfigOrExit, PinoNestLogger, useProcessLogger } from '@argus/platform';
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
+import pino from 'pino';
 import { CliModule } from './cli.module';
 
 /**
@@ -19,7 +20,7 @@ program
   .option('--json', 'print {"client_id", "client_secret", "created"} as JSON')
   .action(async (options: { clientId?: string; json?: boolean }) => {
     const config = loadConfigOrExit();
-    const logger = useProcessLogger(createLogger('cli', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, 2));
+    const logger = useProcessLogger(createLogger('cli', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pino.destination({ fd: 2, sync: true })));
     const clientId = options.clientId ?? config.ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID ?? DEFAULT_ADMIN_CLIENT_ID;
     const app = await NestFactory.createApplicationContext(CliModule, { logger: new PinoNestLogger(logger) });
     try {

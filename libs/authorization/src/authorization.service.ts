@@ -16,6 +16,7 @@ import {
   type KeysApi,
   type LoginOutcome,
   type LoginRequest,
+  type ListUsersRequest,
   type PendingRequestQuery,
   type PendingRequestView,
   type RegisteredClient,
@@ -23,6 +24,7 @@ import {
   type UserIdRequest,
   type UserinfoRequest,
   type UserStatusRequest,
+  type UserPage,
   type UserRecord,
 } from '@argus/contracts';
 import { buildEvent, EventBus } from '@argus/events';
@@ -35,8 +37,9 @@ import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { IsNull, LessThan, type Repository } from 'typeorm';
 import { AuthorizationCodeEntity, ConsentEntity, LoginSessionEntity, PendingRequestEntity } from './entities';
-import { validateAuthorizationRequest, type ValidatedAuthorization } from './flow/authorization-request';
+import { MAX_PARAM_LENGTH, validateAuthorizationRequest, type ValidatedAuthorization } from './flow/authorization-request';
 import { verifiesS256 } from './flow/pkce';
+import { LoginThrottle, type Lock } from './login/login-throttle';
 import { claimsForScope } from './users/claims';
 import { UserDirectory } from './users/user-directory';
 import { UsersService } from './users/users.service';
@@ -83,6 +86,7 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     @Inject(KeysContract.token) private readonly keys: KeysApi,
     private readonly users: UsersService,
     private readonly directory: UserDirectory,
+    private readonly throttle: LoginThrottle,
     private readonly events: EventBus,
     private readonly config: ArgusConfig,
     @Inject(LOGGER) logger: Logger,
@@ -110,7 +114,8 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
 
   /** RFC 6749 §4.1.1 / OIDC Core §3.1.2.1 */
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
-    const client = request.params.client_id ? await this.findClient(request.params.client_id) : null;
+    const clientId = request.params.client_id;
+    const client = clientId && clientId.length <= MAX_PARAM_LENGTH.client_id ? await this.findClient(clientId) : null;
     const result = validateAuthorizationRequest(request.params, request.repeated, client, this.config.ARGUS_ISSUER);
     if ('outcome' in result) return result.outcome;
     return this.proceed(result.ok, client!, request);
@@ -131,12 +136,21 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
 
   async login(request: LoginRequest): Promise<LoginOutcome> {
     const { entity, state } = await this.loadPending(request.request_id, request.browser_id, request.csrf_token, 'login');
+    const refuse = (error: string): LoginOutcome => ({ outcome: { kind: 'login', request_id: entity.id, error } });
+    // RFC 6749 §10.10: a locked username or address is refused before any argon2 work, even with
+    // the right password; unknown usernames are counted and locked exactly like known ones.
+    const lock = await this.throttle.lockFor(request.username, request.client_ip);
+    if (lock) return refuse(lockedMessage(lock));
     const user = await this.directory.verifyPassword(request.username, request.password);
     if (!user) {
-      // No username in the event: people type passwords into the username field.
-      await this.publish(EventTypes.loginFailed, entity.clientId, { client_id: entity.clientId, client_ip: request.client_ip });
-      return { outcome: { kind: 'login', request_id: entity.id, error: 'Invalid username or password.' } };
+      // No username in the events: people type passwords into the username field.
+      const failed = { client_id: entity.clientId, client_ip: request.client_ip };
+      await this.publish(EventTypes.loginFailed, entity.clientId, failed);
+      const nowLocked = await this.throttle.recordFailure(request.username, request.client_ip);
+      if (nowLocked?.started) await this.publish(EventTypes.loginLocked, entity.clientId, { ...failed, reason: nowLocked.reason, lock_seconds: nowLocked.retry_after });
+      return refuse(nowLocked ? lockedMessage(nowLocked) : 'Invalid username or password.');
     }
+    await this.throttle.recordSuccess(request.username);
     const token = random();
     const now = nowSeconds();
     const session: LoginSessionEntity = { tokenHash: sha256(token), sid: randomUUID(), userId: user.id, authTime: now, expiresAt: now + SESSION_TTL };
@@ -173,20 +187,17 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     return this.issueCode(state, session);
   }
 
-  /** RFC 6749 §4.1.3 and §10.5: single use, atomically; a second redemption revokes the grant. */
+  /**
+   * RFC 6749 §4.1.3 and §10.5: single use, atomically; a second redemption revokes the grant.
+   * Client, redirect_uri and PKCE are checked before the code is claimed, so a redemption that
+   * fails them (another client, a wrong verifier) neither burns the code nor raises the alarm.
+   */
   async consumeCode({ code, client_id, redirect_uri, code_verifier }: ConsumeCodeRequest): Promise<CodeGrant> {
     const codeHash = sha256(code);
     const now = nowSeconds();
-    const claimed = await this.codes.update({ codeHash, consumedAt: IsNull() }, { consumedAt: now });
     const entity = await this.codes.findOne({ where: { codeHash } });
     if (!entity) throw new InvalidGrant('the authorization code is invalid');
     const binding = JSON.parse(entity.binding) as CodeBinding;
-    if (!claimed.affected) {
-      await this.publish(EventTypes.codeReplayed, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, sub: binding.user_id });
-      await this.publish(EventTypes.tokenRevoked, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, exp: now + GRANT_REVOCATION_TTL });
-      throw new InvalidGrant('the authorization code has already been used; tokens issued from it are revoked');
-    }
-    if (entity.expiresAt < now) throw new InvalidGrant('the authorization code has expired');
     if (entity.clientId !== client_id) throw new InvalidGrant('the authorization code was issued to another client');
     if ((binding.redirect_uri_sent || redirect_uri !== undefined) && redirect_uri !== binding.redirect_uri) {
       throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
@@ -196,6 +207,15 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     } else if (code_verifier !== undefined) {
       // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
       throw new InvalidGrant('code_verifier sent but the authorization request had no code_challenge');
+    }
+    const claimed = entity.consumedAt === null && entity.expiresAt >= now
+      ? await this.codes.update({ codeHash, consumedAt: IsNull() }, { consumedAt: now })
+      : { affected: 0 };
+    if (!claimed.affected) {
+      if (entity.consumedAt === null && entity.expiresAt < now) throw new InvalidGrant('the authorization code has expired');
+      await this.publish(EventTypes.codeReplayed, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, sub: binding.user_id });
+      await this.publish(EventTypes.tokenRevoked, binding.grant_id, { grant_id: binding.grant_id, client_id: entity.clientId, exp: now + GRANT_REVOCATION_TTL });
+      throw new InvalidGrant('the authorization code has already been used; tokens issued from it are revoked');
     }
     const user = await this.directory.findById(binding.user_id);
     if (!user || !user.enabled) throw new InvalidGrant('the user of this authorization code is no longer active');
@@ -231,13 +251,17 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     return { active: client !== null && holdsRequiredRole(user, client) };
   }
 
-  /** OpenID Connect RP-Initiated Logout 1.0 §2-3 */
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0 §2-4. The session ends without asking only when the
+   * id_token_hint is an ID token of this issuer for the current session (its `sub`, and its `sid`
+   * when present); any other hint, or none, needs the user's confirmation.
+   */
   async endSession(request: EndSessionRequest): Promise<EndSessionOutcome> {
     let clientId = request.client_id;
-    if (request.id_token_hint) {
-      const hinted = await this.verifyIdTokenHint(request.id_token_hint);
-      if (clientId && clientId !== hinted) throw new InvalidRequest('client_id does not match the id_token_hint audience');
-      clientId = hinted;
+    const hint = request.id_token_hint ? await this.verifyIdTokenHint(request.id_token_hint) : undefined;
+    if (hint) {
+      if (clientId && clientId !== hint.aud) throw new InvalidRequest('client_id does not match the id_token_hint audience');
+      clientId = hint.aud;
     }
     let redirectTo: string | undefined;
     if (request.post_logout_redirect_uri) {
@@ -249,6 +273,8 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     }
     const session = await this.findSession(request.session_token);
     if (session) {
+      const hintNamesSession = hint !== undefined && hint.sub === session.userId && (hint.sid === undefined || hint.sid === session.sid);
+      if (!hintNamesSession && !request.confirmed) return { confirm: true };
       await this.sessions.delete({ tokenHash: session.tokenHash });
       await this.publish(EventTypes.sessionEnded, session.userId, { sub: session.userId, sid: session.sid, client_id: clientId });
     }
@@ -261,6 +287,10 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
 
   getUser({ id }: UserIdRequest): Promise<UserRecord> {
     return this.users.get(id);
+  }
+
+  listUsers(request: ListUsersRequest): Promise<UserPage> {
+    return this.users.list(request);
   }
 
   /** Publishes `user.updated` (names of the changed fields, never their values) so caches of the user's status drop it. */
@@ -379,14 +409,19 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     }
   }
 
-  /** The audience of an ID token this server signed (expired ones included, OIDC RP-Initiated Logout §2). */
-  private async verifyIdTokenHint(idToken: string): Promise<string> {
+  /**
+   * An ID token this server signed (expired ones included, RP-Initiated Logout §2): `typ: JWT`
+   * (access tokens are at+jwt, refresh tokens rt+jwt), this issuer, one audience, a subject.
+   */
+  private async verifyIdTokenHint(idToken: string): Promise<{ aud: string; sub: string; sid?: string }> {
     try {
-      await compactVerify(idToken, createLocalJWKSet(await this.keys.jwks({}) as Parameters<typeof createLocalJWKSet>[0]));
+      const { protectedHeader } = await compactVerify(idToken, createLocalJWKSet(await this.keys.jwks({}) as Parameters<typeof createLocalJWKSet>[0]));
       const claims = decodeJwt(idToken);
       const audience = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
-      if (claims.iss !== this.config.ARGUS_ISSUER || !audience) throw new Error('foreign token');
-      return audience;
+      if (protectedHeader.typ !== 'JWT' || claims.iss !== this.config.ARGUS_ISSUER || !audience || typeof claims.sub !== 'string') throw new Error('not an ID token');
+      if (claims.sid !== undefined && typeof claims.sid !== 'string') throw new Error('not an ID token');
+      if ('client_id' in claims || 'scope' in claims || 'token_use' in claims) throw new Error('not an ID token');
+      return { aud: audience, sub: claims.sub, sid: claims.sid as string | undefined };
     } catch {
       throw new InvalidRequest('id_token_hint is not an ID token issued by this server');
     }
@@ -409,6 +444,12 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
   private publish(type: string, subject: string, data: object): Promise<void> {
     return this.events.publish(buildEvent('authorization', type, subject, data));
   }
+}
+
+/** The same words for a locked username and a locked address: neither says whether the account exists. */
+function lockedMessage(lock: Lock): string {
+  const minutes = Math.ceil(lock.retry_after / 60);
+  return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
 }
 
 /** DESIGN.md: `required_role`, held for the client's `customer` when it names one. */

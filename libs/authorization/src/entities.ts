@@ -9,6 +9,10 @@ export class UserEntity {
   @Column({ type: 'text', unique: true })
   username: string;
 
+  /** The lower-cased username: unique, and what sign-in looks up (usernames are case-insensitive). */
+  @Column({ type: 'text', name: 'username_key', unique: true })
+  usernameKey: string;
+
   @Column({ type: 'text', name: 'password_hash' })
   passwordHash: string;
 

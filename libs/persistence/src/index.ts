@@ -3,3 +3,4 @@ export * from './service-database';
 export * from './columns';
 export * from './database-readiness';
 export * from './periodic-purge';
+export * from './unique-violation';

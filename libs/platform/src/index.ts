@@ -17,3 +17,4 @@ export * from './http/http-app';
 export * from './crypto/secret-hasher';
 export * from './platform.module';
 export * from './http/service-app';
+export * from './logging/error-serializer';

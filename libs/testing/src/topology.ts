@@ -28,11 +28,15 @@ export interface Topology {
   dataDir: string;
   /** The environment the processes share (database, NATS, KEK, prefix…), for operator commands. */
   env: Record<string, string>;
+  /** The deployment's database (`sqlite:<file>` or `postgres://…`), for tests that inspect what is stored. */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
 export interface TopologyOptions {
   introspectionInstances?: number;
+  /** Authorization processes sharing one queue group (distributed only; default 1, named `authorization`, then `authorization-2`...). */
+  authorizationInstances?: number;
   env?: Record<string, string>;
   /** Extra environment for one process by name (`standalone`, `gateway`, `token`, `introspection-1`, ...), over `env`. */
   processEnv?: Record<string, Record<string, string>>;
@@ -192,10 +196,11 @@ export async function startStandalone(options: TopologyOptions = {}): Promise<To
   const port = await freePort();
   const admin = adminCredentials();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const databaseUrl = `sqlite:${join(logDir, 'argus.sqlite')}`;
   const env = {
     HOST: '127.0.0.1',
     ARGUS_ISSUER: baseUrl,
-    DATABASE_URL: `sqlite:${join(logDir, 'argus.sqlite')}`,
+    DATABASE_URL: databaseUrl,
     ARGUS_DATA_DIR: logDir,
     ...bootstrapEnv(options, admin),
     LOG_LEVEL: options.logLevel ?? 'info',
@@ -219,6 +224,7 @@ export async function startStandalone(options: TopologyOptions = {}): Promise<To
     addProcess: () => Promise.reject(new Error('the standalone topology is one process')),
     dataDir: env.ARGUS_DATA_DIR,
     env,
+    databaseUrl,
     stop: async () => {
       await stopProcesses(running);
       rmSync(logDir, { recursive: true, force: true });
@@ -263,7 +269,7 @@ export async function startDistributed(options: TopologyOptions = {}): Promise<T
     ['keys', 'keys'],
     ['clients', 'clients'],
     ['token', 'token'],
-    ['authorization', 'authorization'],
+    ...Array.from({ length: options.authorizationInstances ?? 1 }, (_, i): [string, string] => [i === 0 ? 'authorization' : `authorization-${i + 1}`, 'authorization']),
     ...Array.from({ length: options.introspectionInstances ?? 2 }, (_, i): [string, string] => [`introspection-${i + 1}`, 'introspection']),
     ['gateway', 'gateway'],
   ];
@@ -306,6 +312,7 @@ export async function startDistributed(options: TopologyOptions = {}): Promise<T
     },
     dataDir: common.ARGUS_DATA_DIR,
     env: common,
+    databaseUrl: databaseUrl.toString(),
     stop: async () => {
       await cleanup();
       rmSync(logDir, { recursive: true, force: true });

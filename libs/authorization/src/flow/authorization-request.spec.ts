@@ -90,3 +90,27 @@ describe(validateAuthorizationRequest.name, () => {
     expect(result).toMatchObject({ outcome: { kind: 'redirect', response_mode: 'form_post', params: { error: 'unsupported_response_type' } } });
   });
 });
+
+describe('parameter length bounds', () => {
+  it.each(['nonce', 'login_hint', 'scope', 'ui_locales', 'acr_values', 'claims', 'code_challenge'])('an over-long %s is redirected as invalid_request naming it, with state', (name) => {
+    const result = validateAuthorizationRequest({ ...base, [name]: 'a'.repeat(5000) }, [], client(), ISSUER);
+    expect(result).toEqual({ outcome: expect.objectContaining({ kind: 'redirect', params: expect.objectContaining({ error: 'invalid_request', state: 'xyz' }) }) });
+    expect((result as { outcome: { params: Record<string, string> } }).outcome.params.error_description).toMatch(new RegExp(`^${name} is longer than`));
+  });
+
+  it('an over-long state is refused without being echoed', () => {
+    const result = validateAuthorizationRequest({ ...base, state: 's'.repeat(513) }, [], client(), ISSUER);
+    expect(result).toEqual({ outcome: { kind: 'redirect', redirect_uri: base.redirect_uri, response_mode: 'query', params: { error: 'invalid_request', error_description: 'state is longer than 512 characters', iss: ISSUER } } });
+  });
+
+  it('an over-long client_id or redirect_uri is an error page', () => {
+    expect(validateAuthorizationRequest({ ...base, redirect_uri: `https://app.example.com/${'x'.repeat(3000)}` }, [], client(), ISSUER)).toEqual({
+      outcome: { kind: 'error_page', error: 'invalid_request', error_description: 'redirect_uri is longer than 2048 characters' },
+    });
+  });
+
+  it('values at the bound are accepted', () => {
+    const result = validateAuthorizationRequest({ ...base, state: 's'.repeat(512), nonce: 'n'.repeat(256), login_hint: 'h'.repeat(256) }, [], client(), ISSUER);
+    expect('ok' in result).toBe(true);
+  });
+});

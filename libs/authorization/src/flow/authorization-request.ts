@@ -23,6 +23,39 @@ const PROMPTS = new Set(['none', 'login', 'consent']);
 /** Only the platform's own API may grant this scope: never through a user's consent. */
 const NOT_USER_GRANTABLE = new Set(['argus:admin']);
 
+/**
+ * The longest value accepted per parameter, so that a stored sign-in request stays small (under
+ * 4 KB) whoever sends it. Parameters not listed here are ignored (RFC 6749 §3.1) and not stored.
+ */
+export const MAX_PARAM_LENGTH: Readonly<Record<string, number>> = {
+  client_id: 256,
+  redirect_uri: 2048,
+  state: 512,
+  nonce: 256,
+  login_hint: 256,
+  scope: 1024,
+  // RFC 7636 §4.2: a challenge is 43-128 characters (S256 always gives 43).
+  code_challenge: 128,
+  code_challenge_method: 16,
+  response_type: 64,
+  response_mode: 32,
+  prompt: 64,
+  max_age: 16,
+  display: 16,
+  ui_locales: 256,
+  claims_locales: 256,
+  acr_values: 256,
+  claims: 2048,
+  id_token_hint: 4096,
+  request: 8192,
+  request_uri: 2048,
+};
+
+function overLong(params: Readonly<Record<string, string>>, names: string[]): string | undefined {
+  const name = names.find((n) => params[n] !== undefined && params[n].length > MAX_PARAM_LENGTH[n]);
+  return name && `${name} is longer than ${MAX_PARAM_LENGTH[name]} characters`;
+}
+
 export type ValidationResult = { ok: ValidatedAuthorization } | { outcome: AuthorizeOutcome };
 
 /**
@@ -41,6 +74,9 @@ export function validateAuthorizationRequest(
     return errorPage('invalid_request', `parameter sent more than once: ${repeated.join(', ')}`);
   }
   if (!params.client_id) return errorPage('invalid_request', 'missing required parameter: client_id');
+  // Before the client and its redirect URI are known good, an error is shown, never redirected.
+  const tooLongTarget = overLong(params, ['client_id', 'redirect_uri']);
+  if (tooLongTarget) return errorPage('invalid_request', tooLongTarget);
   if (!client) return errorPage('invalid_client', 'unknown client_id');
   if (!client.enabled) return errorPage('invalid_client', 'the client is disabled');
 
@@ -52,7 +88,9 @@ export function validateAuthorizationRequest(
     return errorPage('invalid_request', 'redirect_uri does not match any URI registered for this client');
   }
 
-  const state = params.state || undefined;
+  // An over-long state is not echoed (it would not fit a redirect's Location header); the error
+  // about it still goes to the client, as RFC 6749 §4.1.2.1 asks for every non-client error.
+  const state = params.state && params.state.length <= MAX_PARAM_LENGTH.state ? params.state : undefined;
   const responseMode = params.response_mode === 'form_post' ? 'form_post' : 'query';
   const fail = (error: string, description: string): ValidationResult => ({
     outcome: {
@@ -64,6 +102,8 @@ export function validateAuthorizationRequest(
   });
 
   if (repeated.length > 0) return fail('invalid_request', `parameter sent more than once: ${repeated.join(', ')}`);
+  const tooLong = overLong(params, Object.keys(MAX_PARAM_LENGTH));
+  if (tooLong) return fail('invalid_request', tooLong);
   if (params.response_mode && !['query', 'form_post'].includes(params.response_mode)) {
     return fail('invalid_request', `response_mode "${params.response_mode}" is not supported`);
   }

@@ -9,12 +9,14 @@ import type {
   EndSessionRequest,
   LoginOutcome,
   LoginRequest,
+  ListUsersRequest,
   PendingRequestQuery,
   PendingRequestView,
   UpdateUserRequest,
   UserIdRequest,
   UserinfoRequest,
   UserStatusRequest,
+  UserPage,
   UserRecord,
 } from './authorization.messages';
 
@@ -31,6 +33,7 @@ export interface AuthorizationApi {
   endSession(request: EndSessionRequest): Promise<EndSessionOutcome>;
   createUser(request: CreateUserRequest): Promise<UserRecord>;
   getUser(request: UserIdRequest): Promise<UserRecord>;
+  listUsers(request: ListUsersRequest): Promise<UserPage>;
   updateUser(request: UpdateUserRequest): Promise<UserRecord>;
   deleteUser(request: UserIdRequest): Promise<{ deleted: true }>;
 }

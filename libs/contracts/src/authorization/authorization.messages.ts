@@ -127,8 +127,22 @@ export interface UserStatusRequest {
   client_id?: string;
 }
 
+export interface ListUsersRequest {
+  limit?: number;
+  cursor?: string;
+  /** Exact match, case-insensitive (usernames are unique case-insensitively). */
+  username?: string;
+}
+
+export interface UserPage {
+  items: UserRecord[];
+  next_cursor?: string;
+}
+
 export interface EndSessionRequest {
   session_token?: string;
+  /** The user confirmed on the sign-out page (a POST carrying that page's CSRF token). */
+  confirmed?: boolean;
   id_token_hint?: string;
   post_logout_redirect_uri?: string;
   state?: string;
@@ -137,4 +151,6 @@ export interface EndSessionRequest {
 
 export interface EndSessionOutcome {
   redirect_to?: string;
+  /** Nothing ended yet: the user must confirm (the hint does not name the current session). */
+  confirm?: boolean;
 }

@@ -12,6 +12,7 @@ export const AuthorizationContract = defineContract<AuthorizationApi>('authoriza
   'endSession',
   'createUser',
   'getUser',
+  'listUsers',
   'updateUser',
   'deleteUser',
 ]);

@@ -14,6 +14,7 @@ export const EventTypes = {
   codeReplayed: 'token.code_replayed',
   loginSucceeded: 'user.login_succeeded',
   loginFailed: 'user.login_failed',
+  loginLocked: 'user.login_locked',
   consentGranted: 'consent.granted',
   sessionEnded: 'user.logout',
   userUpdated: 'user.updated',

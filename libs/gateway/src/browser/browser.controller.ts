@@ -1,11 +1,12 @@
 import { AuthorizationContract, type AuthorizationApi, type AuthorizeOutcome, type PendingRequestView } from '@argus/contracts';
-import { toOAuthError, withQuery } from '@argus/oauth';
+import { InvalidRequest, toOAuthError, withQuery } from '@argus/oauth';
 import { ArgusConfig, FormBody, LOGGER, type Logger } from '@argus/platform';
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { browserId, clearSessionCookie, sessionToken, setSessionCookie } from './browser-cookies';
+import { isLogoutCsrfToken, logoutCsrfToken } from './logout-csrf';
 import { consentPage, errorPage, formPostPage, loginPage, logoutConfirmationPage, signedOutPage } from './pages';
 
 // No form-action: browsers apply it to where a form's redirect leads, and the consent and login
@@ -136,21 +137,27 @@ export class BrowserController {
 
   private async logout(request: FastifyRequest, reply: FastifyReply, params: Record<string, string>): Promise<void> {
     await this.page(reply, async () => {
-      // RP-Initiated Logout §6: without id_token_hint, ask the user (any site could link here).
-      // The confirmation is a POST, which a SameSite=Lax session cookie does not follow cross-site.
-      if (!params.id_token_hint && !(request.method === 'POST' && params.confirm === 'yes')) {
-        return logoutConfirmationPage(params);
+      // RP-Initiated Logout §6: without id_token_hint, ask the user (any site could link here);
+      // the answer counts only with the confirmation page's CSRF token.
+      const browser = browserId(request, reply, this.issuer);
+      const confirmed = request.method === 'POST' && params.confirm === 'yes';
+      if (confirmed && !isLogoutCsrfToken(params.csrf_token, browser)) {
+        throw new InvalidRequest('the sign-out form was not submitted from this site (CSRF token mismatch)');
       }
-      const { redirect_to } = await this.authorization.endSession({
+      const ask = () => logoutConfirmationPage(params, logoutCsrfToken(browser));
+      if (!params.id_token_hint && !confirmed) return ask();
+      const outcome = await this.authorization.endSession({
         session_token: sessionToken(request, this.issuer),
+        confirmed,
         id_token_hint: params.id_token_hint || undefined,
         post_logout_redirect_uri: params.post_logout_redirect_uri || undefined,
         state: params.state || undefined,
         client_id: params.client_id || undefined,
       });
+      if (outcome.confirm) return ask();
       clearSessionCookie(reply, this.issuer);
-      if (redirect_to) {
-        reply.redirect(redirect_to, 302);
+      if (outcome.redirect_to) {
+        reply.redirect(outcome.redirect_to, 302);
         return undefined;
       }
       return signedOutPage();

@@ -54,16 +54,19 @@ export function errorPage(error: string, description: string): string {
   );
 }
 
-/** Asked when logout comes without id_token_hint; the answer is posted back with the same parameters. */
-export function logoutConfirmationPage(params: Record<string, string>): string {
-  const keep = ['post_logout_redirect_uri', 'state', 'client_id']
+/**
+ * Asked when logout comes without an id_token_hint naming the current session; the answer is
+ * posted back with the same parameters and a CSRF token bound to this browser.
+ */
+export function logoutConfirmationPage(params: Record<string, string>, csrfToken: string): string {
+  const keep = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client_id']
     .filter((name) => params[name])
     .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(params[name])}">`)
     .join('');
   return layout(
     'Sign out',
     `<h1>Sign out of Argus?</h1>
-<form method="post" action="/oauth2/logout">${keep}<input type="hidden" name="confirm" value="yes">
+<form method="post" action="/oauth2/logout">${keep}<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}"><input type="hidden" name="confirm" value="yes">
 <button type="submit" data-testid="logout-confirm">Sign out</button></form>`,
   );
 }

@@ -84,6 +84,10 @@ describe(loadConfig.name, () => {
     ['ARGUS_ACCESS_TOKEN_TTL', '10'],
     ['ARGUS_AUTH_FAILURES_PER_MINUTE', '0'],
     ['ARGUS_BOOTSTRAP_ADMIN_CLIENT_ID', 'has space'],
+    ['ARGUS_LOGIN_FAILURES_PER_ACCOUNT', '0'],
+    ['ARGUS_LOGIN_FAILURES_PER_ADDRESS', 'many'],
+    ['ARGUS_LOGIN_LOCK_SECONDS', '0'],
+    ['ARGUS_PASSWORD_HASH_CONCURRENCY', '0'],
   ])('rejects %s=%j naming the variable', (name, value) => {
     const env: Record<string, string> = { [name]: value };
     if (name === 'NATS_URL') env.DATABASE_URL = POSTGRES;

@@ -148,6 +148,22 @@ export class ArgusConfig {
   @Transform(toBool) @IsBoolean({ message: 'ARGUS_STRICT_AUDIT must be true or false' })
   ARGUS_STRICT_AUDIT = true;
 
+  /** Failed sign-ins in a row for one username before its sign-in is locked (RFC 6749 §10.10). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  ARGUS_LOGIN_FAILURES_PER_ACCOUNT = 5;
+
+  /** Failed sign-ins from one client address within an hour before that address is locked. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  ARGUS_LOGIN_FAILURES_PER_ADDRESS = 100;
+
+  /** How long a locked username or address cannot sign in. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  ARGUS_LOGIN_LOCK_SECONDS = 900;
+
+  /** Password hashes computed or verified at once per authorization instance (argon2id shares libuv's pool with signing). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  ARGUS_PASSWORD_HASH_CONCURRENCY = 2;
+
   get distributed(): boolean {
     return this.NATS_URL !== undefined;
   }

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { currentRequestId } from '../context/request-context';
+import { serializeError } from './error-serializer';
 
 /** Fields that may carry a secret, a code or a token: never written to a log line. */
 const REDACTED_PATHS = [
@@ -16,17 +17,19 @@ const REDACTED_PATHS = [
   'password',
 ];
 
-/** `destination` 2 sends the lines to stderr (a command whose stdout is its answer). */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination: 1 | 2 = 1): Logger {
-  return pino({
+/** `destination` defaults to stdout (a command whose stdout is its answer logs to stderr; tests pass their own). */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
     mixin: () => {
       const requestId = currentRequestId();
       return requestId ? { reqId: requestId } : {};
     },
-  }, destination === 2 ? pino.destination({ fd: 2, sync: true }) : undefined);
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own logging, routed through pino. */
