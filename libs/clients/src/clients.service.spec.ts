@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource, Repository } from 'typeorm';
 import { ClientEntity } from './client.entity';
+import { ClientOriginEntity } from './client-origin.entity';
+import { ClientOrigins } from './client-origins';
 import { ClientsService } from './clients.service';
 import { CreateClients1763850000100 } from './migrations/1763850000100-create-clients';
+import { CreateClientOrigins1764460000000 } from './migrations/1764460000000-create-client-origins';
 import { rejection } from '@argus/testing/unit';
 
 jest.setTimeout(60_000);
@@ -39,6 +42,7 @@ describe(ClientsService.name, () => {
   let dir: string;
   let dataSource: DataSource;
   let repo: Repository<ClientEntity>;
+  let origins: ClientOrigins;
   let hasher: CountingHasher;
   let bus: InProcessEventBus;
   let config: ArgusConfig;
@@ -51,14 +55,15 @@ describe(ClientsService.name, () => {
     dir = mkdtempSync(join(tmpdir(), 'argus-clients-spec-'));
     dataSource = await openServiceDataSource(
       'clients',
-      serviceDataSourceOptions(`sqlite:${join(dir, 'argus.sqlite')}`, 'clients', [ClientEntity], [CreateClients1763850000100]),
+      serviceDataSourceOptions(`sqlite:${join(dir, 'argus.sqlite')}`, 'clients', [ClientEntity, ClientOriginEntity], [CreateClients1763850000100, CreateClientOrigins1764460000000]),
     );
     repo = dataSource.getRepository(ClientEntity);
+    origins = new ClientOrigins(dataSource.getRepository(ClientOriginEntity), repo);
     hasher = new CountingHasher();
     bus = new InProcessEventBus();
     bus.subscribe('client.*', (event) => events.push(event));
     config = loadConfig({ ARGUS_AUTH_FAILURES_PER_MINUTE: FAILURE_LIMIT });
-    service = new ClientsService(repo, hasher, bus, config);
+    service = new ClientsService(repo, hasher, bus, config, origins);
     service.onModuleInit();
   });
 
@@ -402,7 +407,7 @@ describe(ClientsService.name, () => {
 
     let deaf: ClientsService;
     beforeAll(() => {
-      deaf = new ClientsService(repo, hasher, new DeafEventBus(), config);
+      deaf = new ClientsService(repo, hasher, new DeafEventBus(), config, origins);
       deaf.onModuleInit();
     });
 
@@ -435,7 +440,7 @@ describe(ClientsService.name, () => {
 
   describe('a second instance sharing the database and event bus', () => {
     it('drops its cached verification when the other instance disables or rotates the client', async () => {
-      const peer = new ClientsService(repo, hasher, bus, config);
+      const peer = new ClientsService(repo, hasher, bus, config, origins);
       peer.onModuleInit();
       const { clientId, secret } = await createClient();
       await peer.authenticate({ credentials: basic(clientId, secret), client_ip: IP });
