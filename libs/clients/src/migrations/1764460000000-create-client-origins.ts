@@ -16,8 +16,13 @@ export class CreateClientOrigins1764460000000 implements MigrationInterface {
     const clients = (await runner.query('SELECT client_id, metadata FROM client')) as { client_id: string; metadata: string }[];
     for (const { client_id, metadata } of clients) {
       for (const origin of corsOrigins(JSON.parse(metadata) as ClientMetadata)) {
-        const placeholders = runner.connection.driver.options.type === 'postgres' ? '($1, $2)' : '(?, ?)';
-        await runner.query(`INSERT INTO client_origin (origin, client_id) VALUES ${placeholders}`, [origin, client_id]);
+        // The driver writes its own placeholders ($1 on PostgreSQL, ? on SQLite).
+        const [sql, params] = runner.connection.driver.escapeQueryWithParameters(
+          'INSERT INTO client_origin (origin, client_id) VALUES (:origin, :client_id)',
+          { origin, client_id },
+          {},
+        );
+        await runner.query(sql, params);
       }
     }
   }
