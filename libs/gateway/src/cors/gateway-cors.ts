@@ -1,7 +1,7 @@
 import { extractClientCredentials } from '@argus/oauth';
 import { FormBody } from '@argus/platform';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
@@ -23,13 +23,14 @@ const NO_CORS: FastifyCorsOptions = { origin: false };
  * client in the body. Never `Access-Control-Allow-Credentials`: these endpoints use no cookies.
  */
 @Injectable()
-export class GatewayCors implements OnModuleInit {
+export class GatewayCors implements OnApplicationBootstrap {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly registry: CorsOriginRegistry,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /** After Nest has set its error and not-found handlers, which the routes capture when they are built. */
+  async onApplicationBootstrap(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     await fastify.register(fastifyCors, { hook: 'preHandler', delegator: (request: FastifyRequest) => this.options(request) });
   }
