@@ -27,16 +27,6 @@ function preflight(url: string, origin: string, method = 'POST', requestHeaders 
   });
 }
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 describe.each(TOPOLOGIES)('CORS (%s)', (kind) => {
   let topology: Topology;
   let admin: string;
@@ -226,6 +216,7 @@ describe.each(TOPOLOGIES)('CORS (%s)', (kind) => {
   });
 
   describe('a single-page app using oidc-client-ts in Chromium', () => {
+    let browser: Browser;
     let app: SpaServer;
     let stranger: SpaServer;
     let client: CreatedClient;
@@ -233,6 +224,7 @@ describe.each(TOPOLOGIES)('CORS (%s)', (kind) => {
     const contexts: BrowserContext[] = [];
 
     beforeAll(async () => {
+      browser = await launchChromium();
       app = await new SpaServer().start();
       stranger = await new SpaServer().start();
       client = await createClient(topology, admin, {
@@ -254,7 +246,7 @@ describe.each(TOPOLOGIES)('CORS (%s)', (kind) => {
       };
       app.page('/index.html', spaIndexPage(settings)).page('/callback.html', spaCallbackPage(settings));
       stranger.page('/index.html', '<!doctype html><title>stranger</title><p>another origin</p>');
-    });
+    }, 90_000);
 
     afterEach(async () => {
       await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
@@ -263,6 +255,7 @@ describe.each(TOPOLOGIES)('CORS (%s)', (kind) => {
     afterAll(async () => {
       await app?.stop();
       await stranger?.stop();
+      await browser?.close();
     });
 
     async function newPage(): Promise<Page> {
