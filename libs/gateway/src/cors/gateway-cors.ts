@@ -66,7 +66,7 @@ function requestClientId(request: FastifyRequest, source: ClientSource | undefin
     if (source === 'client-auth') return extractClientCredentials(request.headers.authorization, form).client_id;
     // Unverified on purpose: this only decides whether the browser may read the answer, and a
     // forged or expired token gets nothing but the 401 that the handler returns.
-    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? form.access_token;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? form.access_token;
     const clientId = bearer ? decodeJwt(bearer).client_id : undefined;
     return typeof clientId === 'string' ? clientId : undefined;
   } catch {
