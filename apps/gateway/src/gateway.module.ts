@@ -1,4 +1,5 @@
 import { AuthorizationContract, ClientsContract, IntrospectionContract, KeysContract, TokenContract } from '@argus/contracts';
+import { EventsModule } from '@argus/events';
 import { GatewayHttpModule } from '@argus/gateway';
 import { PlatformModule } from '@argus/platform';
 import { Module } from '@nestjs/common';
@@ -13,6 +14,8 @@ import { Module } from '@nestjs/common';
       { contract: KeysContract },
       { contract: AuthorizationContract },
     ]),
+    // client.* events keep the gateway's CORS origin answers current.
+    EventsModule,
     GatewayHttpModule,
   ],
 })

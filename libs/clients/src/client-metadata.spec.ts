@@ -1,5 +1,5 @@
 import { InvalidClientMetadata, InvalidRedirectUri, OAuthError } from '@argus/oauth';
-import { normalizeClientMetadata } from './client-metadata';
+import { corsOrigins, normalizeClientMetadata, registrationWarnings } from './client-metadata';
 
 const WEB = { redirect_uris: ['https://app.example.com/callback'] };
 const SERVICE = { grant_types: ['client_credentials'], scope: 'api:read' };
@@ -38,6 +38,7 @@ describe(normalizeClientMetadata.name, () => {
       required_role: undefined,
       customer: undefined,
       allowed_ip_ranges: [],
+      allowed_origins: undefined,
       skip_consent: false,
       access_token_ttl: undefined,
       refresh_token_ttl: undefined,
@@ -115,6 +116,40 @@ describe(normalizeClientMetadata.name, () => {
     expect(err.error_description).toMatch(/^redirect_uris: /);
   });
 
+  // RFC 9700 §4.1 / RFC 8252 §7.1: a redirect must land on the client, never on a scheme that
+  // runs, fetches or renders something else; RFC 3986 §3.2.1: no user info in a URI.
+  it.each([
+    ['ftp:', 'ftp://files.example.com/cb', /forbidden scheme ftp:/],
+    ['about:', 'about:blank', /forbidden scheme about:/],
+    ['blob:', 'blob:https://app.example.com/0b8e7a0e-3f5c-4b7a-9d7e-1c2b3a4d5e6f', /forbidden scheme blob:/],
+    ['data:', 'data:text/html;base64,PHNjcmlwdD4=', /forbidden scheme data:/],
+    ['javascript:', 'javascript://app.example.com/%0Aalert(1)', /forbidden scheme javascript:/],
+    ['user info', 'https://user:pass@app.example.com/cb', /user information/],
+    ['a user name only', 'https://user@app.example.com/cb', /user information/],
+    ['user info on loopback', 'http://admin@127.0.0.1:8080/cb', /user information/],
+  ])('rejects %s in redirect_uris and post_logout_redirect_uris, naming the URI and why', (_case, uri, why) => {
+    for (const field of ['redirect_uris', 'post_logout_redirect_uris']) {
+      const err = rejection({ ...WEB, [field]: [uri] });
+      expect(err).toBeInstanceOf(InvalidRedirectUri);
+      expect(err.error_description).toMatch(new RegExp(`^${field}: `));
+      expect(err.error_description).toContain(`"${uri}"`);
+      expect(err.error_description).toMatch(why);
+    }
+  });
+
+  // RFC 8252 §8.3: localhost is NOT RECOMMENDED (loopback IP literals are), but it is allowed.
+  it('accepts localhost redirect URIs with a warning naming the field and the URI', () => {
+    const metadata = normalizeClientMetadata({
+      redirect_uris: ['http://localhost:8080/cb', 'http://127.0.0.1:8080/cb'],
+      post_logout_redirect_uris: ['http://localhost:8080/bye'],
+    });
+    expect(registrationWarnings(metadata)).toEqual([
+      expect.stringMatching(/^redirect_uris: "http:\/\/localhost:8080\/cb" .*RFC 8252 §8\.3/),
+      expect.stringMatching(/^post_logout_redirect_uris: "http:\/\/localhost:8080\/bye" .*RFC 8252 §8\.3/),
+    ]);
+    expect(registrationWarnings(normalizeClientMetadata({ redirect_uris: ['http://127.0.0.1:8080/cb', 'http://[::1]/cb'] }))).toEqual([]);
+  });
+
   it('checks post_logout_redirect_uris the same way', () => {
     const err = rejection({ ...WEB, post_logout_redirect_uris: ['http://evil.example.com/bye'] });
     expect(err).toBeInstanceOf(InvalidRedirectUri);
@@ -169,6 +204,55 @@ describe(normalizeClientMetadata.name, () => {
 
   it('accepts a public client (none) with authorization_code', () => {
     expect(normalizeClientMetadata({ ...WEB, token_endpoint_auth_method: 'none' }).token_endpoint_auth_method).toBe('none');
+  });
+
+  describe('allowed_origins (CORS)', () => {
+    it.each([
+      'https://spa.example.com',
+      'https://spa.example.com:8443',
+      'http://127.0.0.1:5173',
+      'http://localhost:3000',
+      'http://[::1]:8080',
+    ])('accepts the origin %j', (origin) => {
+      expect(normalizeClientMetadata({ ...WEB, allowed_origins: [origin, origin] }).allowed_origins).toEqual([origin]);
+    });
+
+    it.each([
+      ['*', /"\*" is not allowed/],
+      ['https://spa.example.com/', /write it as https:\/\/spa\.example\.com/],
+      ['https://spa.example.com/app', /not an origin/],
+      ['https://spa.example.com?x=1', /not an origin/],
+      ['https://SPA.example.com', /write it as https:\/\/spa\.example\.com/],
+      ['https://spa.example.com:443', /write it as https:\/\/spa\.example\.com/],
+      ['https://user@spa.example.com', /not an origin/],
+      ['http://spa.example.com', /https/],
+      ['ftp://spa.example.com', /http\(s\) origin/],
+      ['spa.example.com', /not an origin/],
+      ['null', /not an origin/],
+    ])('rejects %j with invalid_client_metadata saying why', (origin, why) => {
+      const err = rejection({ ...WEB, allowed_origins: [origin] });
+      expect(err).toBeInstanceOf(InvalidClientMetadata);
+      expect(err.error_description).toMatch(/^allowed_origins: /);
+      expect(err.error_description).toMatch(why);
+    });
+
+    it('defaults to the origins of the http(s) redirect URIs, without private-use schemes', () => {
+      const metadata = normalizeClientMetadata({
+        redirect_uris: ['https://spa.example.com/cb', 'https://spa.example.com/silent', 'http://127.0.0.1:5173/cb', 'com.example.app:/oauth2redirect'],
+      });
+      expect(metadata.allowed_origins).toBeUndefined();
+      expect(corsOrigins(metadata)).toEqual(['https://spa.example.com', 'http://127.0.0.1:5173']);
+    });
+
+    it('uses an explicit list instead of the redirect URIs, an empty list meaning no CORS', () => {
+      expect(corsOrigins(normalizeClientMetadata({ ...WEB, allowed_origins: ['https://other.example.com'] }))).toEqual(['https://other.example.com']);
+      expect(corsOrigins(normalizeClientMetadata({ ...WEB, allowed_origins: [] }))).toEqual([]);
+    });
+
+    it('returns to the default when an update sets it to null', () => {
+      const explicit = normalizeClientMetadata({ ...WEB, allowed_origins: ['https://other.example.com'] });
+      expect(normalizeClientMetadata({ ...explicit, allowed_origins: null }).allowed_origins).toBeUndefined();
+    });
   });
 
   it.each([null, undefined, 'client', 42, [SERVICE]])('rejects a body that is not a JSON object: %j', (input) => {

@@ -57,11 +57,41 @@ export function normalizeClientMetadata(input: unknown): ClientMetadata {
     required_role: dto.required_role,
     customer: dto.customer,
     allowed_ip_ranges: unique(dto.allowed_ip_ranges ?? []),
+    // Absent (or null in an update) means "the origins of redirect_uris", kept in step with them.
+    allowed_origins: dto.allowed_origins ? unique(dto.allowed_origins) : undefined,
     skip_consent: dto.skip_consent ?? false,
     access_token_ttl: dto.access_token_ttl,
     refresh_token_ttl: dto.refresh_token_ttl,
     enabled: dto.enabled ?? true,
   };
+}
+
+/**
+ * The web origins that may call the token-style endpoints from a browser (CORS): the explicit
+ * `allowed_origins`, or else the origins of the http(s) redirect URIs (like Keycloak's "+").
+ * Private-use scheme redirects (native apps) have no web origin.
+ */
+export function corsOrigins(metadata: Pick<ClientMetadata, 'allowed_origins' | 'redirect_uris'>): string[] {
+  if (metadata.allowed_origins) return metadata.allowed_origins;
+  const origins = metadata.redirect_uris
+    .map((uri) => new URL(uri))
+    .filter((url) => url.protocol === 'https:' || url.protocol === 'http:')
+    .map((url) => url.origin);
+  return unique(origins);
+}
+
+/** Accepted but discouraged metadata, returned to the registrant as `warnings`. */
+export function registrationWarnings(metadata: Pick<ClientMetadata, 'redirect_uris' | 'post_logout_redirect_uris'>): string[] {
+  const warnings: string[] = [];
+  for (const field of ['redirect_uris', 'post_logout_redirect_uris'] as const) {
+    for (const uri of metadata[field]) {
+      // RFC 8252 §8.3: "localhost" may resolve elsewhere; loopback IP literals are recommended.
+      if (new URL(uri).hostname === 'localhost') {
+        warnings.push(`${field}: "${uri}" uses localhost, which is NOT RECOMMENDED (RFC 8252 §8.3); use http://127.0.0.1 or http://[::1] instead`);
+      }
+    }
+  }
+  return warnings;
 }
 
 /** The first failed rule, named by field; redirect URI fields get invalid_redirect_uri (RFC 7591 §3.2.2). */

@@ -10,8 +10,11 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import type { DataSource, Repository } from 'typeorm';
 import { ClientEntity } from './client.entity';
+import { ClientOriginEntity } from './client-origin.entity';
+import { ClientOrigins } from './client-origins';
 import { ClientsService } from './clients.service';
 import { CreateClients1763850000100 } from './migrations/1763850000100-create-clients';
+import { CreateClientOrigins1764460000000 } from './migrations/1764460000000-create-client-origins';
 import { rejection } from '@argus/testing/unit';
 
 jest.setTimeout(60_000);
@@ -55,6 +58,7 @@ describe(ClientsService.name, () => {
   let dir: string;
   let dataSource: DataSource;
   let repo: Repository<ClientEntity>;
+  let origins: ClientOrigins;
   let hasher: CountingHasher;
   let bus: InProcessEventBus;
   let config: ArgusConfig;
@@ -68,9 +72,10 @@ describe(ClientsService.name, () => {
     dir = mkdtempSync(join(tmpdir(), 'argus-clients-spec-'));
     dataSource = await openServiceDataSource(
       'clients',
-      serviceDataSourceOptions(`sqlite:${join(dir, 'argus.sqlite')}`, 'clients', [ClientEntity], [CreateClients1763850000100]),
+      serviceDataSourceOptions(`sqlite:${join(dir, 'argus.sqlite')}`, 'clients', [ClientEntity, ClientOriginEntity], [CreateClients1763850000100, CreateClientOrigins1764460000000]),
     );
     repo = dataSource.getRepository(ClientEntity);
+    origins = new ClientOrigins(dataSource.getRepository(ClientOriginEntity), repo);
     hasher = new CountingHasher();
     bus = new InProcessEventBus();
     bus.subscribe('client.*', (event) => events.push(event));
@@ -80,7 +85,7 @@ describe(ClientsService.name, () => {
       ARGUS_AUTH_VERIFICATIONS_PER_CLIENT_PER_MINUTE: CLIENT_BUDGET,
     });
     log = capturingLogger();
-    service = new ClientsService(repo, hasher, bus, config, log.logger);
+    service = new ClientsService(repo, hasher, bus, config, log.logger, origins);
     service.onModuleInit();
   });
 
@@ -487,7 +492,7 @@ describe(ClientsService.name, () => {
 
     let deaf: ClientsService;
     beforeAll(() => {
-      deaf = new ClientsService(repo, hasher, new DeafEventBus(), config, log.logger);
+      deaf = new ClientsService(repo, hasher, new DeafEventBus(), config, log.logger, origins);
       deaf.onModuleInit();
     });
 
@@ -520,7 +525,7 @@ describe(ClientsService.name, () => {
 
   describe('a second instance sharing the database and event bus', () => {
     it('drops its cached verification when the other instance disables or rotates the client', async () => {
-      const peer = new ClientsService(repo, hasher, bus, config, log.logger);
+      const peer = new ClientsService(repo, hasher, bus, config, log.logger, origins);
       peer.onModuleInit();
       const { clientId, secret } = await createClient();
       await peer.authenticate({ credentials: basic(clientId, secret), client_ip: IP });

@@ -10,6 +10,8 @@ import {
   type CreateClientRequest,
   type CloudEvent,
   type ListClientsRequest,
+  type OriginAllowed,
+  type OriginAllowedRequest,
   type RegisteredClient,
   type RegisteredClientWithSecret,
   type RotateSecretRequest,
@@ -26,7 +28,8 @@ import { randomBytes } from 'node:crypto';
 import { MoreThan, type Repository } from 'typeorm';
 import { allowedIpList, ClientAuthCache, ipAllowed, type ClientAuthRecord } from './client-auth-cache';
 import { ClientEntity } from './client.entity';
-import { normalizeClientMetadata } from './client-metadata';
+import { normalizeClientMetadata, registrationWarnings } from './client-metadata';
+import { ClientOrigins } from './client-origins';
 import { AuthenticationThrottle } from './authentication-throttle';
 import { KnownGoodSecrets } from './known-good-secrets';
 
@@ -65,6 +68,7 @@ export class ClientsService implements ClientsApi, OnModuleInit {
     private readonly events: EventBus,
     config: ArgusConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly origins: ClientOrigins,
   ) {
     this.cache = new ClientAuthCache(config.ARGUS_SECRET_CACHE_TTL);
     this.throttle = new AuthenticationThrottle({
@@ -136,9 +140,10 @@ export class ClientsService implements ClientsApi, OnModuleInit {
       createdAt: now,
       updatedAt: now,
     });
+    await this.origins.record(clientId, metadata);
     await this.publish(EventTypes.clientCreated, clientId, { client_id: clientId, enabled: metadata.enabled });
     if (secret) this.knownGood.remember(clientId, secret);
-    const registered = toRegistered(clientId, metadata, now, now);
+    const registered = { ...toRegistered(clientId, metadata, now, now), ...withWarnings(metadata) };
     return secret ? { ...registered, client_secret: secret, client_secret_expires_at: 0 } : registered;
   }
 
@@ -181,10 +186,11 @@ export class ClientsService implements ClientsApi, OnModuleInit {
       enabled: metadata.enabled,
       updatedAt,
     });
+    await this.origins.record(client_id, metadata);
     this.cache.drop(client_id);
     const changed = Object.keys(metadata).filter((k) => JSON.stringify(metadata[k as keyof ClientMetadata]) !== JSON.stringify(current[k as keyof ClientMetadata]));
     await this.publish(EventTypes.clientUpdated, client_id, { client_id, enabled: metadata.enabled, changed });
-    return toRegistered(client_id, metadata, entity.createdAt, updatedAt);
+    return { ...toRegistered(client_id, metadata, entity.createdAt, updatedAt), ...withWarnings(metadata) };
   }
 
   async rotateSecret({ client_id, grace_period_seconds }: RotateSecretRequest): Promise<RotatedSecret> {
@@ -221,6 +227,7 @@ export class ClientsService implements ClientsApi, OnModuleInit {
   async remove({ client_id }: ClientIdRequest): Promise<{ deleted: true }> {
     const result = await this.clients.delete({ clientId: client_id });
     if (!result.affected) throw new NotFound(`no client with client_id ${client_id}`);
+    await this.origins.forget(client_id);
     this.cache.drop(client_id);
     await this.publish(EventTypes.clientDeleted, client_id, { client_id, enabled: false });
     return { deleted: true };
@@ -230,6 +237,10 @@ export class ClientsService implements ClientsApi, OnModuleInit {
     const row = await this.clients.findOne({ where: { clientId: client_id }, select: { clientId: true, enabled: true, metadata: true } });
     const scope = row ? (JSON.parse(row.metadata) as { scope: string }).scope.split(' ').filter(Boolean) : [];
     return { client_id, exists: row !== null, enabled: row?.enabled ?? false, scope };
+  }
+
+  originAllowed(request: OriginAllowedRequest): Promise<OriginAllowed> {
+    return this.origins.allowed(request);
   }
 
   /**
@@ -377,6 +388,12 @@ function fromEntity(entity: ClientEntity): RegisteredClient {
 
 function toRegistered(clientId: string, metadata: ClientMetadata, createdAt: number, updatedAt: number): RegisteredClient {
   return { client_id: clientId, ...metadata, client_id_issued_at: createdAt, updated_at: updatedAt };
+}
+
+/** RFC 8252 §8.3 and the like: the registrant hears about discouraged metadata in the response. */
+function withWarnings(metadata: ClientMetadata): { warnings?: string[] } {
+  const warnings = registrationWarnings(metadata);
+  return warnings.length > 0 ? { warnings } : {};
 }
 
 function encodeCursor(clientId: string): string {

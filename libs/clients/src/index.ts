@@ -5,3 +5,4 @@ export * from './client-auth-cache';
 export * from './authentication-throttle';
 export * from './known-good-secrets';
 export * from './bootstrap-admin';
+export * from './client-origins';

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BrowserController } from './browser/browser.controller';
+import { CorsOriginRegistry } from './cors/cors-origin-registry';
+import { GatewayCors } from './cors/gateway-cors';
 import { AdminTokenGuard } from './guards/admin-token.guard';
 import { AdminClientsController } from './http/admin-clients.controller';
 import { AdminKeysController } from './http/admin-keys.controller';
@@ -21,6 +23,6 @@ import { WellKnownController } from './http/well-known.controller';
     AdminUsersController,
     AdminKeysController,
   ],
-  providers: [AdminTokenGuard],
+  providers: [AdminTokenGuard, CorsOriginRegistry, GatewayCors],
 })
 export class GatewayHttpModule {}

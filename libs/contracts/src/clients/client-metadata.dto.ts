@@ -20,7 +20,10 @@ import { GRANT_TYPES } from './clients.messages';
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
 const SCOPE_STRING = /^([\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*)?$/;
 
-/** RFC 7591 §2 / RFC 8252 §7: an absolute URI without fragment; http only for loopback hosts. */
+/** Schemes a redirect could never safely land on (RFC 9700 §4.1, RFC 8252 §7.1 allows private-use schemes only). */
+const FORBIDDEN_REDIRECT_SCHEMES = ['javascript:', 'data:', 'file:', 'vbscript:', 'ftp:', 'about:', 'blob:', 'filesystem:'];
+
+/** RFC 7591 §2 / RFC 8252 §7: an absolute URI without fragment or user info; http only for loopback hosts. */
 export function redirectUriProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
   if (value.length > 2000) return 'is longer than 2000 characters';
@@ -30,9 +33,30 @@ export function redirectUriProblem(value: unknown): string | undefined {
   } catch {
     return `"${value}" is not an absolute URI`;
   }
+  if (FORBIDDEN_REDIRECT_SCHEMES.includes(url.protocol)) return `"${value}" uses the forbidden scheme ${url.protocol}`;
   if (url.hash || value.includes('#')) return `"${value}" must not contain a fragment`;
+  // RFC 3986 §3.2.1: user:password@ in a URI is deprecated and a phishing vector.
+  if (url.username || url.password || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value)) return `"${value}" must not contain user information (user:pass@)`;
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return `"${value}" must use https (http is allowed only for loopback)`;
-  if (['javascript:', 'data:', 'file:', 'vbscript:'].includes(url.protocol)) return `"${value}" uses a forbidden scheme`;
+  return undefined;
+}
+
+/**
+ * A web origin as browsers send it in the Origin header (RFC 6454 §6.2): scheme://host[:port],
+ * lower case, no default port, no path; https, or http for loopback hosts.
+ */
+export function originProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (value === '*') return '"*" is not allowed; list each origin';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not an origin (scheme://host[:port])`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${value}" must be an http(s) origin`;
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return `"${value}" must use https (http is allowed only for loopback)`;
+  if (url.origin !== value) return `"${value}" is not an origin: write it as ${url.origin} (no path, no trailing slash, lower case)`;
   return undefined;
 }
 
@@ -171,6 +195,14 @@ export class ClientMetadataInput {
   @ApiPropertyOptional({ type: [String], example: ['10.0.0.0/8'], description: 'CIDRs the token endpoint accepts this client from; empty = any' })
   @IsOptional() @IsArray() @ArrayMaxSize(100) @EachSatisfies(ipRangeProblem)
   allowed_ip_ranges?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://app.example.com'],
+    description: 'web origins that may call the token, revocation, introspection and userinfo endpoints (CORS); unset or null = the origins of redirect_uris',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @EachSatisfies(originProblem)
+  allowed_origins?: string[];
 
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean()
   skip_consent?: boolean;

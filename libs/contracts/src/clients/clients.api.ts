@@ -6,6 +6,8 @@ import type {
   ClientStatus,
   CreateClientRequest,
   ListClientsRequest,
+  OriginAllowed,
+  OriginAllowedRequest,
   RegisteredClient,
   RegisteredClientWithSecret,
   RotateSecretRequest,
@@ -23,4 +25,6 @@ export interface ClientsApi {
   rotateSecret(request: RotateSecretRequest): Promise<RotatedSecret>;
   remove(request: ClientIdRequest): Promise<{ deleted: true }>;
   status(request: ClientIdRequest): Promise<ClientStatus>;
+  /** CORS: may this origin call the token-style endpoints (for this client, or for any client)? */
+  originAllowed(request: OriginAllowedRequest): Promise<OriginAllowed>;
 }

@@ -25,6 +25,8 @@ export interface ClientMetadata {
   required_role?: string;
   customer?: string;
   allowed_ip_ranges: string[];
+  /** CORS origins set explicitly; absent = the origins of redirect_uris (see corsOrigins). */
+  allowed_origins?: string[];
   skip_consent: boolean;
   access_token_ttl?: number;
   refresh_token_ttl?: number;
@@ -35,6 +37,8 @@ export interface RegisteredClient extends ClientMetadata {
   client_id: string;
   client_id_issued_at: number;
   updated_at: number;
+  /** Create and update only: accepted but discouraged metadata (e.g. RFC 8252 §8.3 localhost). */
+  warnings?: string[];
 }
 
 /** Returned once, at creation and at rotation: the only time a secret leaves the service. */
@@ -101,4 +105,14 @@ export interface ClientStatus {
   enabled: boolean;
   /** The client's registered scope now: a token carrying more is no longer active (introspection). */
   scope?: string[];
+}
+
+/** Whether a web origin may make CORS requests: for one client, or (no client_id) for any client. */
+export interface OriginAllowedRequest {
+  origin: string;
+  client_id?: string;
+}
+
+export interface OriginAllowed {
+  allowed: boolean;
 }

@@ -10,4 +10,5 @@ export const ClientsContract = defineContract<ClientsApi>('clients', [
   'rotateSecret',
   'remove',
   'status',
+  'originAllowed',
 ]);

@@ -22,16 +22,18 @@ export class IntrospectionController {
     return this.introspection.introspect({ credentials, client_ip: clientIp, token, token_type_hint: optionalParam(params, 'token_type_hint') });
   }
 
-  /** RFC 7009 §2: success is an empty 200, whether or not the token was known. */
+  /**
+   * RFC 7009 §2: success is an empty 200, whether or not the token was known. No Content-Type for
+   * the empty body: SPA libraries (oidc-client-ts) refuse a text/plain answer.
+   */
   @Post('revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Token revocation (RFC 7009)' })
   @ApiConsumes('application/x-www-form-urlencoded')
-  async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async revoke(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const { params, credentials, clientIp } = clientRequest(request);
     const token = requireParam(params, 'token');
     await this.introspection.revoke({ credentials, client_ip: clientIp, token, token_type_hint: optionalParam(params, 'token_type_hint') });
-    noStore(reply);
-    return '';
+    await noStore(reply).code(200).send();
   }
 }

@@ -29,4 +29,7 @@ export class ClientsApiStub implements ClientsApi {
   remove(): never {
     throw new Error('remove is not used by this test');
   }
+  originAllowed(): never {
+    throw new Error('originAllowed is not used by this test');
+  }
 }
