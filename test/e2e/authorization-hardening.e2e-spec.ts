@@ -30,7 +30,6 @@ describe.each(TOPOLOGIES)('authorization service hardening (%s)', (kind) => {
   let admin: string;
   let rp: CreatedClient;
   let otherRp: CreatedClient;
-  let service: CreatedClient;
 
   beforeAll(async () => {
     topology = await startTopology(kind);
@@ -38,7 +37,6 @@ describe.each(TOPOLOGIES)('authorization service hardening (%s)', (kind) => {
     const metadata = { redirect_uris: [REDIRECT_URI], post_logout_redirect_uris: [POST_LOGOUT_URI], grant_types: ['authorization_code', 'refresh_token'], scope: 'openid offline_access', skip_consent: true };
     rp = await createClient(topology, admin, metadata);
     otherRp = await createClient(topology, admin, metadata);
-    service = await createClient(topology, admin, { grant_types: ['client_credentials'], scope: 'a' });
   }, 180_000);
 
   afterAll(async () => {
@@ -154,7 +152,7 @@ describe.each(TOPOLOGIES)('authorization service hardening (%s)', (kind) => {
       const rightful = await redeem(rp, code, verifier);
       expect(rightful.status).toBe(200);
       // Not revoked behind the client's back (a replay alarm would denylist the grant).
-      expect((await introspect(topology, service.client_id, service.client_secret, rightful.body.access_token)).active).toBe(true);
+      expect((await introspect(topology, rp.client_id, rp.client_secret, rightful.body.access_token)).active).toBe(true);
       const refreshed = await postForm(`${topology.baseUrl}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: rightful.body.refresh_token! }, { authorization: basic(rp.client_id, rp.client_secret) });
       expect(refreshed.status).toBe(200);
       if (topology.nats) {
