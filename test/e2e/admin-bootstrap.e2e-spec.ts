@@ -6,35 +6,10 @@ import { join, resolve } from 'node:path';
 import { adminCall, basic, clientCredentialsToken, createClient, postForm, type TokenBody } from '../support/oauth-http';
 import { logLines } from '../support/log-lines';
 import { pollUntil } from '../support/poll';
+import { TOPOLOGIES } from '../support/topologies';
+import { runNode, type Run } from '../support/run-node';
 
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
 const CLI = resolve(__dirname, '../../dist/apps/cli/src/main.js');
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a node script with pipes (not a terminal) until `until` appears on stdout (then SIGTERM) or it exits. */
-function run(script: string, args: string[], env: Record<string, string>, cwd: string, until?: RegExp): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [script, ...args], { env: appEnvironment(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (until?.test(stdout)) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      done({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 /** Starts standalone, calls `ask` once it is ready, then stops it with SIGTERM. */
 function runStandalone<T>(env: Record<string, string>, cwd: string, ask: () => Promise<T>): Promise<Run & { answer?: T }> {
@@ -92,7 +67,7 @@ describe('npm start without ARGUS_BOOTSTRAP_ADMIN_* (standalone, output not a te
   it('writes the generated admin credentials to <ARGUS_DATA_DIR>/bootstrap-admin.json (0600), logs only where they are, and they work', async () => {
     const port = await freePort();
     const env = { PORT: String(port), HOST: '127.0.0.1', ARGUS_DATA_DIR: join(dir, 'data'), DATABASE_URL: `sqlite:${join(dir, 'argus.sqlite')}` };
-    const first = await run(appEntry('standalone'), [], env, dir, /\(standalone\) ready/);
+    const first = await runNode(appEntry('standalone'), [], env, dir, /\(standalone\) ready/);
     expect(first.signal).toBe('SIGTERM');
 
     const file = join(dir, 'data', 'bootstrap-admin.json');
@@ -132,7 +107,7 @@ describe.each(TOPOLOGIES)('the admin credential without ARGUS_BOOTSTRAP_ADMIN_* 
   let topology: Topology;
   let clientsLog: string;
 
-  const cli = (args: string[]) => run(CLI, args, topology.env, topology.logDir);
+  const cli = (args: string[]) => runNode(CLI, args, topology.env, topology.logDir);
   const tokenStatusAt = (id: string, secret: string) => tokenStatus(topology.baseUrl, id, secret);
 
   beforeAll(async () => {

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { Browser, errorCode, hiddenInputs, pageKind } from '../support/browser-flow';
 import { adminCall, adminToken, basic, createClient, introspect, postForm, type CreatedClient } from '../support/oauth-http';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 const REDIRECT_URI = 'https://rp.example.com/cb';
 const POST_LOGOUT_URI = 'https://rp.example.com/bye';

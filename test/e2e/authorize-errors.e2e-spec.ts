@@ -2,8 +2,7 @@ import { startTopology, type Topology } from '@argus/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { Browser, errorCode, formPostParams, hiddenInputs, loginError, pageKind, scopeItems, type Hop } from '../support/browser-flow';
 import { adminCall, adminToken, createClient, type CreatedClient } from '../support/oauth-http';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 const WEB_REDIRECT = 'https://app.example.com/cb';
 const SPA_REDIRECT = 'https://spa.example.com/cb';

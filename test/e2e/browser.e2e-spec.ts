@@ -5,8 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CallbackServer, type CallbackHit } from '../support/callback-server';
 import { launchChromium } from '../support/chromium';
 import { adminCall, adminToken, basic, createClient, postForm, request, type CreatedClient } from '../support/oauth-http';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 /** Generous: other test runs share this 2-core machine, and a login costs an argon2id verify. */
 const UI_TIMEOUT = 45_000;

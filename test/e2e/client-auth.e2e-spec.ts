@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { adminToken, basic, createClient, metricValue, postForm, type CreatedClient, type TokenBody } from '../support/oauth-http';
 import { logLines } from '../support/log-lines';
 import { pollUntil } from '../support/poll';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 /** Small limits so the attack is short; a 1 s verification cache so the test outlives it. */
 const FAILURES_PER_CLIENT_ADDRESS = 3;

@@ -4,8 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { adminCall, adminToken, basic, clientCredentialsToken, createClient, postForm, request, type CreatedClient } from '../support/oauth-http';
 import { SpaServer } from '../support/spa-server';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 /** Generous: other test runs share this 2-core machine, and a login costs an argon2id verify. */
 const UI_TIMEOUT = 45_000;

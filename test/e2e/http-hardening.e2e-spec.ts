@@ -3,8 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { Browser, errorCode } from '../support/browser-flow';
 import { adminCall, adminToken, basic, clientCredentialsToken, createClient, metricValue, postForm, request, type CreatedClient, type TokenBody } from '../support/oauth-http';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 /** The gateway's issuer is https (a string only: the test still talks plain http to it). */
 const HTTPS_ISSUER = 'https://idp.example.test';

@@ -3,8 +3,7 @@ import { connect, JSONCodec } from 'nats';
 import { randomBytes } from 'node:crypto';
 import { Browser, loginError, pageKind, type Hop } from '../support/browser-flow';
 import { adminCall, adminToken, createClient, type CreatedClient } from '../support/oauth-http';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 const FAILURES_PER_ACCOUNT = 3;
 const FAILURES_PER_ADDRESS = 30;

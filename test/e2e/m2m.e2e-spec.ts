@@ -15,8 +15,7 @@ import {
   type CreatedClient,
   type TokenBody,
 } from '../support/oauth-http';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 describe.each(TOPOLOGIES)('machine-to-machine path (%s)', (kind) => {
   let topology: Topology;

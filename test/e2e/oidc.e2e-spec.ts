@@ -16,8 +16,7 @@ import {
   type TokenBody,
 } from '../support/oauth-http';
 import { eventually } from '../support/eventually';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 const REDIRECT_URI = 'https://rp.example.com/callback';
 const POST_LOGOUT_URI = 'https://rp.example.com/signed-out';

@@ -1,33 +1,12 @@
-import { appEntry, appEnvironment } from '@argus/testing';
-import { spawn } from 'node:child_process';
+import { appEntry } from '@argus/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+import { runNode, type Run } from '../support/run-node';
 
 /** Runs an app until it prints `until` (then stops it with SIGTERM) or exits by itself. */
 function runApp(app: string, env: Record<string, string>, cwd: string, until?: RegExp): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [appEntry(app)], { env: appEnvironment(env), cwd });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (until?.test(stdout)) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return runNode(appEntry(app), [], env, cwd, until);
 }
 
 describe('start-up', () => {

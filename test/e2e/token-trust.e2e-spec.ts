@@ -16,8 +16,7 @@ import {
   type CreatedClient,
   type TokenBody,
 } from '../support/oauth-http';
-
-const TOPOLOGIES = (process.env.ARGUS_E2E_TOPOLOGIES ?? 'standalone,distributed').split(',') as ('standalone' | 'distributed')[];
+import { TOPOLOGIES } from '../support/topologies';
 
 const REDIRECT_URI = 'https://rp.example.com/callback';
 const RP_SCOPE = 'openid profile email offline_access';
