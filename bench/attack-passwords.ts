@@ -31,10 +31,10 @@ const NO_THROTTLE = { ARGUS_LOGIN_FAILURES_PER_ACCOUNT: '1000', ARGUS_LOGIN_FAIL
 const CASES: Case[] = [
   { name: 'quiet', what: 'no guessers (reference)', guessers: false, env: {} },
   { name: 'unbounded', what: 'guessers, argon2 unbounded (before)', guessers: true, env: { ...NO_THROTTLE, ARGUS_PASSWORD_HASH_CONCURRENCY: '64' } },
-  { name: 'bounded', what: 'guessers, argon2 bounded to 2 (after, the default)', guessers: true, env: { ...NO_THROTTLE, ARGUS_PASSWORD_HASH_CONCURRENCY: '2' } },
-  { name: 'bounded1', what: 'guessers, argon2 bounded to 1', guessers: true, env: { ...NO_THROTTLE, ARGUS_PASSWORD_HASH_CONCURRENCY: '1' } },
+  { name: 'bounded', what: 'guessers, argon2 bounded to 2', guessers: true, env: { ...NO_THROTTLE, ARGUS_PASSWORD_HASH_CONCURRENCY: '2' } },
+  { name: 'bounded1', what: 'guessers, argon2 bounded to 1 (after, the default)', guessers: true, env: { ...NO_THROTTLE, ARGUS_PASSWORD_HASH_CONCURRENCY: '1' } },
   // The address lock after 10 failures: later guesses are refused without running argon2.
-  { name: 'throttled', what: 'guessers, bound 2, address locked after 10 failures', guessers: true, env: { ARGUS_LOGIN_FAILURES_PER_ADDRESS: '10' } },
+  { name: 'throttled', what: 'guessers, bound 1, address locked after 10 failures', guessers: true, env: { ARGUS_LOGIN_FAILURES_PER_ADDRESS: '10' } },
 ];
 
 const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

@@ -160,9 +160,13 @@ export class ArgusConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   ARGUS_LOGIN_LOCK_SECONDS = 900;
 
-  /** Password hashes computed or verified at once per authorization instance (argon2id shares libuv's pool with signing). */
+  /**
+   * Password hashes computed or verified at once per authorization instance (argon2id shares the
+   * CPU and libuv's pool with signing). 1: measured on 2 cores under 16 guessers, client
+   * credentials kept 26% of its throughput with 1 and 7% with 2 (docs/benchmarks.md).
+   */
   @Transform(toInt) @IsInt() @Min(1) @Max(64)
-  ARGUS_PASSWORD_HASH_CONCURRENCY = 2;
+  ARGUS_PASSWORD_HASH_CONCURRENCY = 1;
 
   get distributed(): boolean {
     return this.NATS_URL !== undefined;
