@@ -30,10 +30,6 @@ export class ClientStatusCache {
     return this.cache.get(clientId);
   }
 
-  async isEnabled(clientId: string): Promise<boolean> {
-    return (await this.get(clientId)).enabled;
-  }
-
   /** A deletion or a disable takes effect at once; any other change is read again on next sight. */
   apply(type: string, data: ClientChangedData): void {
     if (type === EventTypes.clientDeleted || data.enabled === false) this.cache.set(data.client_id, GONE);

@@ -5,6 +5,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
+import { bearerToken } from '../http/bearer-token';
 import { CorsOriginRegistry } from './cors-origin-registry';
 import {
   CLIENT_ALLOWED_HEADERS,
@@ -66,8 +67,7 @@ function requestClientId(request: FastifyRequest, source: ClientSource | undefin
     if (source === 'client-auth') return extractClientCredentials(request.headers.authorization, form).client_id;
     // Unverified on purpose: this only decides whether the browser may read the answer, and a
     // forged or expired token gets nothing but the 401 that the handler returns.
-    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? form.access_token;
-    const clientId = bearer ? decodeJwt(bearer).client_id : undefined;
+    const clientId = decodeJwt(bearerToken(request)).client_id;
     return typeof clientId === 'string' ? clientId : undefined;
   } catch {
     return undefined;

@@ -1,4 +1,6 @@
-import { InvalidToken, MissingBearerToken } from '@argus/oauth';
+import { InvalidRequest, InvalidToken, MissingBearerToken } from '@argus/oauth';
+import { FormBody } from '@argus/platform';
+import type { FastifyRequest } from 'fastify';
 
 /**
  * RFC 6750 §2.1 `credentials = "Bearer" 1*SP b64token`; the scheme name is case-insensitive
@@ -11,4 +13,13 @@ export function bearerFromHeader(header: string | undefined, required: string): 
   const match = BEARER.exec(header);
   if (!match) throw new InvalidToken('the Authorization header is not a valid Bearer credential (RFC 6750 §2.1)');
   return match[1];
+}
+
+/** The access token of a request: RFC 6750 §2.1 (header) or §2.2 (form body), never both. */
+export function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const fromBody = request.body instanceof FormBody ? request.body.values.access_token : undefined;
+  if (header && fromBody) throw new InvalidRequest('the access token was sent both in the header and in the body');
+  if (fromBody) return fromBody;
+  return bearerFromHeader(header, 'a Bearer access token is required');
 }

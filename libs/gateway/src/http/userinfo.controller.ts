@@ -1,10 +1,9 @@
 import { AuthorizationContract, IntrospectionContract, type AuthorizationApi, type IntrospectionApi } from '@argus/contracts';
-import { InsufficientScope, InvalidRequest, InvalidToken } from '@argus/oauth';
-import { FormBody } from '@argus/platform';
+import { InsufficientScope, InvalidToken } from '@argus/oauth';
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { bearerFromHeader } from './bearer-token';
+import { bearerToken } from './bearer-token';
 import { noStore } from './request-params';
 
 /** OIDC Core §5.3: the claims of the token's user that its scopes release. */
@@ -39,13 +38,4 @@ export class UserinfoController {
     noStore(reply);
     return this.authorization.userinfo({ sub: inspected.sub, scope, client_id: inspected.client_id });
   }
-}
-
-/** RFC 6750 §2.1 (header) or §2.2 (form body), never both. */
-function bearerToken(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  const fromBody = request.body instanceof FormBody ? request.body.values.access_token : undefined;
-  if (header && fromBody) throw new InvalidRequest('the access token was sent both in the header and in the body');
-  if (fromBody) return fromBody;
-  return bearerFromHeader(header, 'a Bearer access token is required');
 }
