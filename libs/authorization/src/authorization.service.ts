@@ -236,9 +236,9 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
     const user = await this.directory.findById(sub);
     if (!user || !user.enabled) throw new InvalidToken('the user of this token no longer exists');
     if (client_id === undefined) return claimsForScope(user, scope);
-    const client = await this.findClient(client_id);
+    const client = await this.clientStillAllowed(user, client_id);
     // RFC 6750 §3.1: the grant behind the token no longer stands, so the token is invalid (401).
-    if (!client || !holdsRequiredRole(user, client)) throw new InvalidToken('the user may no longer use the client this token was issued to');
+    if (!client) throw new InvalidToken('the user may no longer use the client this token was issued to');
     const allowed = new Set(client.scope.split(' '));
     return claimsForScope(user, scope.filter((s) => allowed.has(s)));
   }
@@ -246,9 +246,13 @@ export class AuthorizationService implements AuthorizationApi, OnModuleInit, OnA
   async userStatus({ id, client_id }: UserStatusRequest): Promise<{ active: boolean }> {
     const user = await this.directory.findById(id);
     if (!user || !user.enabled) return { active: false };
-    if (client_id === undefined) return { active: true };
-    const client = await this.findClient(client_id);
-    return { active: client !== null && holdsRequiredRole(user, client) };
+    return { active: client_id === undefined || (await this.clientStillAllowed(user, client_id)) !== null };
+  }
+
+  /** The client, while it exists and the user still holds the role it requires (DESIGN.md platform rules). */
+  private async clientStillAllowed(user: UserRecord, clientId: string): Promise<RegisteredClient | null> {
+    const client = await this.findClient(clientId);
+    return client && holdsRequiredRole(user, client) ? client : null;
   }
 
   /**
@@ -453,7 +457,7 @@ function lockedMessage(lock: Lock): string {
 }
 
 /** DESIGN.md: `required_role`, held for the client's `customer` when it names one. */
-export function holdsRequiredRole(user: UserRecord, client: RegisteredClient): boolean {
+function holdsRequiredRole(user: UserRecord, client: RegisteredClient): boolean {
   if (!client.required_role) return true;
   if (!user.roles.includes(client.required_role)) return false;
   return !client.customer || user.customer_id === client.customer;
