@@ -1,6 +1,7 @@
 import { startTopology, type Topology } from '@argus/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from '../support/eventually';
 
 const WRONG_ISSUER = 'http://wrong-issuer.example';
 const DEADLINE_MS = 90_000;
@@ -22,15 +23,8 @@ async function readiness(opsUrl: string): Promise<Readiness> {
 }
 
 /** Polls /readyz until it reports a shared-settings problem (or the deadline passes). */
-async function settingsProblem(opsUrl: string): Promise<Readiness> {
-  const deadline = Date.now() + DEADLINE_MS;
-  let last: Readiness = { status: 0 };
-  while (Date.now() < deadline) {
-    last = await readiness(opsUrl);
-    if (last.message) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return last;
+function settingsProblem(opsUrl: string): Promise<Readiness> {
+  return eventually(() => readiness(opsUrl), (answer) => answer.message !== undefined, DEADLINE_MS);
 }
 
 // Only the distributed topology has processes whose settings can differ, so this spec always runs it.
